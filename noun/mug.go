@@ -37,9 +37,7 @@ const (
 
 // mugWord hashes a direct atom without allocating.
 func mugWord(v uint64) uint32 {
-	var buf [8]byte
-	binary.LittleEndian.PutUint64(buf[:], v)
-	return mum(atomSeed, atomFallback, buf[:(bits.Len64(v)+7)/8])
+	return mumWord(atomSeed, atomFallback, v, (bits.Len64(v)+7)/8)
 }
 
 func mugBig(b *bigAtom) uint32 {
@@ -57,12 +55,10 @@ func mugBig(b *bigAtom) uint32 {
 	return m
 }
 
-// mugPair hashes a cell from the mugs of its head and tail.
+// mugPair hashes a cell from the mugs of its head and tail: the bytes are
+// LE32(hm) followed by the significant bytes of tm.
 func mugPair(hm, tm uint32) uint32 {
-	var buf [8]byte
-	binary.LittleEndian.PutUint32(buf[:4], hm)
-	binary.LittleEndian.PutUint32(buf[4:], tm)
-	return mum(cellSeed, cellFallback, buf[:4+(bits.Len32(tm)+7)/8])
+	return mumWord(cellSeed, cellFallback, uint64(hm)|uint64(tm)<<32, 4+(bits.Len32(tm)+7)/8)
 }
 
 // shallowMug returns the mug of n if it is known without descending into
@@ -79,31 +75,57 @@ func shallowMug(n Noun) (uint32, bool) {
 }
 
 // mugCellDeep computes and caches the mug of c and every uncached cell below
-// it, in post-order, with an explicit stack.
+// it, in post-order, with an explicit stack. Each uncached cell is visited
+// once: a frame remembers the head's mug while the tail is computed, so no
+// child is hashed twice.
 func mugCellDeep(root *cellNode) uint32 {
-	stack := make([]*cellNode, 0, 64)
-	stack = append(stack, root)
-	for len(stack) > 0 {
-		c := stack[len(stack)-1]
-		if c.mug.Load() != 0 {
-			stack = stack[:len(stack)-1]
+	type frame struct {
+		c  *cellNode
+		hm uint32
+		// inTail is set once the head's mug is in hm.
+		inTail bool
+	}
+	var buf [32]frame
+	stack := buf[:0]
+	c := root
+	var hm uint32
+	inTail := false
+	for {
+		// c is uncached. Find the mug of its head, then of its tail,
+		// descending into whichever is an uncached cell.
+		if !inTail {
+			m, ok := shallowMug(c.head)
+			if !ok {
+				stack = append(stack, frame{c: c})
+				c = c.head.cell()
+				continue
+			}
+			hm = m
+		}
+		tm, ok := shallowMug(c.tail)
+		if !ok {
+			stack = append(stack, frame{c: c, hm: hm, inTail: true})
+			c = c.tail.cell()
+			inTail = false
 			continue
 		}
-		hm, hok := shallowMug(c.head)
-		tm, tok := shallowMug(c.tail)
-		if hok && tok {
-			c.mug.Store(mugPair(hm, tm))
+		m := mugPair(hm, tm)
+		c.mug.Store(m)
+		// Return m to the frames waiting for it.
+		for {
+			if len(stack) == 0 {
+				return m
+			}
+			f := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			continue
-		}
-		if !tok {
-			stack = append(stack, c.tail.cell())
-		}
-		if !hok {
-			stack = append(stack, c.head.cell())
+			if !f.inTail {
+				c, hm, inTail = f.c, m, true
+				break
+			}
+			m = mugPair(f.hm, m)
+			f.c.mug.Store(m)
 		}
 	}
-	return root.mug.Load()
 }
 
 // mum is Urbit's u3r_mug_bytes retry loop around MurmurHash3_x86_32.
@@ -116,6 +138,69 @@ func mum(seed, fallback uint32, data []byte) uint32 {
 		seed++
 	}
 	return fallback
+}
+
+// mumWord is mum over the n <= 8 low bytes of v, little-endian, without
+// building a slice: the hot path of every atom and cell mug.
+func mumWord(seed, fallback uint32, v uint64, n int) uint32 {
+	for i := 0; i < 8; i++ {
+		h := murmurWord(v, n, seed)
+		if ham := (h >> 31) ^ (h & 0x7fffffff); ham != 0 {
+			return ham
+		}
+		seed++
+	}
+	return fallback
+}
+
+// murmurWord is murmur3 over the n <= 8 low bytes of v.
+func murmurWord(v uint64, n int, seed uint32) uint32 {
+	h := seed
+	switch {
+	case n == 8:
+		h = murmurBlock(h, uint32(v))
+		h = murmurBlock(h, uint32(v>>32))
+	case n >= 4:
+		h = murmurBlock(h, uint32(v))
+		h ^= murmurTail(uint32(v>>32) & (1<<(8*uint(n-4)) - 1))
+	case n > 0:
+		h ^= murmurTail(uint32(v) & (1<<(8*uint(n)) - 1))
+	}
+	return murmurFinal(h, n)
+}
+
+const (
+	murmurC1 = 0xcc9e2d51
+	murmurC2 = 0x1b873593
+)
+
+// murmurBlock mixes one 4-byte block k into h.
+func murmurBlock(h, k uint32) uint32 {
+	k *= murmurC1
+	k = bits.RotateLeft32(k, 15)
+	k *= murmurC2
+	h ^= k
+	h = bits.RotateLeft32(h, 13)
+	return h*5 + 0xe6546b64
+}
+
+// murmurTail scrambles the 1 to 3 trailing bytes k (k != 0 or the tail is
+// all zero bytes, which scrambles to 0 either way).
+func murmurTail(k uint32) uint32 {
+	k *= murmurC1
+	k = bits.RotateLeft32(k, 15)
+	return k * murmurC2
+}
+
+// murmurFinal folds in the length and applies the finalization mix.
+func murmurFinal(h uint32, n int) uint32 {
+	h ^= uint32(n)
+	h ^= h >> 16
+	h *= 0x85ebca6b
+	h ^= h >> 13
+	h *= 0xc2b2ae35
+	h ^= h >> 16
+	return h
 }
 
 // murmur3 is MurmurHash3_x86_32 as in Austin Appleby's reference code.

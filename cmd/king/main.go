@@ -38,6 +38,10 @@ func newApp() *cli.App {
 		Version:              version,
 		HideVersion:          true,
 		EnableBashCompletion: false,
+		// Errors are printed once, as "king: <err>" on stderr, by run:
+		// urfave/cli must neither print them nor exit on its own.
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError:   usageError,
 		Commands: []*cli.Command{
 			versionCommand(),
 			nounCommand(),

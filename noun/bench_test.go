@@ -1,0 +1,159 @@
+package noun_test
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/kingserf/king/noun"
+	"github.com/kingserf/king/noun/corpus"
+)
+
+// benchCorpus holds the jam of each corpus kind, built once per process.
+type benchCorpus struct {
+	mixed, cells []byte
+	events       [][]byte // one jam per event
+}
+
+var loadBench = sync.OnceValue(func() benchCorpus {
+	evs := corpus.Events(1, 10_000)
+	jams := make([][]byte, len(evs))
+	for i, e := range evs {
+		jams[i] = noun.Jam(e)
+	}
+	return benchCorpus{
+		mixed:  noun.Jam(corpus.Mixed(1)),
+		cells:  noun.Jam(corpus.Cells(1)),
+		events: jams,
+	}
+})
+
+// fresh returns a newly decoded copy of the noun jammed in b: no mug is
+// cached in it, as in a noun just built or received.
+func fresh(b testing.TB, data []byte) noun.Noun {
+	n, err := noun.Cue(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
+
+func bigCorpora() []struct {
+	name string
+	data []byte
+} {
+	c := loadBench()
+	return []struct {
+		name string
+		data []byte
+	}{{"mixed", c.mixed}, {"cells", c.cells}}
+}
+
+func BenchmarkCue(b *testing.B) {
+	for _, tc := range bigCorpora() {
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(tc.data)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := noun.Cue(tc.data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkJam(b *testing.B) {
+	for _, tc := range bigCorpora() {
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(tc.data)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				n := fresh(b, tc.data)
+				b.StartTimer()
+				if out := noun.Jam(n); len(out) != len(tc.data) {
+					b.Fatalf("jam is %d bytes, want %d", len(out), len(tc.data))
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkMug(b *testing.B) {
+	for _, tc := range bigCorpora() {
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(tc.data)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				n := fresh(b, tc.data)
+				b.StartTimer()
+				noun.Mug(n)
+			}
+		})
+	}
+}
+
+// eventBatch yields fresh event nouns, re-decoding the whole batch with the
+// timer stopped whenever it has been used up.
+type eventBatch struct {
+	jams  [][]byte
+	nouns []noun.Noun
+	next  int
+}
+
+func (e *eventBatch) take(b *testing.B) (noun.Noun, int) {
+	if e.next == len(e.nouns) {
+		b.StopTimer()
+		if e.nouns == nil {
+			e.nouns = make([]noun.Noun, len(e.jams))
+		}
+		for i, j := range e.jams {
+			e.nouns[i] = fresh(b, j)
+		}
+		e.next = 0
+		b.StartTimer()
+	}
+	e.next++
+	return e.nouns[e.next-1], e.next - 1
+}
+
+// BenchmarkEvents measures one message each way, as a king and serf do per
+// event: jam a freshly built event, then cue the bytes.
+func BenchmarkEvents(b *testing.B) {
+	c := loadBench()
+	b.Run("jam+cue", func(b *testing.B) {
+		batch := eventBatch{jams: c.events}
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			n, _ := batch.take(b)
+			if _, err := noun.Cue(noun.Jam(n)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("jam", func(b *testing.B) {
+		batch := eventBatch{jams: c.events}
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			n, _ := batch.take(b)
+			noun.Jam(n)
+		}
+	})
+	b.Run("cue", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := noun.Cue(c.events[i%len(c.events)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("mug", func(b *testing.B) {
+		batch := eventBatch{jams: c.events}
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			n, _ := batch.take(b)
+			noun.Mug(n)
+		}
+	})
+}

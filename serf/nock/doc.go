@@ -1,0 +1,53 @@
+// Package nock is the serf's Nock 4K interpreter, with the hints, crash
+// reporting and kernel entry points (boot, poke, peek, wish) of Urbit's
+// runtime (shared/spec/PROTOCOL.md §3.4).
+//
+// # Evaluation
+//
+// Evaluation never recurses in Go. An Interpreter keeps an explicit stack of
+// continuation frames: a formula that needs the product of a sub-formula
+// pushes a frame saying what to do with that product, evaluates the
+// sub-formula, and the frame is popped when the product arrives. Opcodes 2,
+// 6, 7, 8, 9 and the body of a hint that needs no bookkeeping replace the
+// current subject and formula instead of pushing, so loops written as tail
+// calls run in constant stack. Deep non-tail recursion only grows the frame
+// stack, whose size is charged to the memory budget (%meme), so the Go runtime
+// never sees it.
+//
+// Direct atoms (anything that fits in 64 bits) are handled by value: the hot
+// path allocates only the cells the computation builds (autocons, opcode 8,
+// the spine of an opcode 10 edit) and the bigger atoms opcode 4 makes.
+//
+// # Crashes
+//
+// A crash is returned as a *Crash error value, never as a Go panic: Mote is
+// "exit" (deterministic: slot into an atom, increment of a cell, a bad
+// formula, ...), "intr" (Config.Interrupt was raised or the context was
+// cancelled), "alrm" (the context's deadline passed or Config.StepLimit was
+// reached), "meme" (Config.MemoryBudget was exceeded) or "fail" (an internal
+// error, which would be a bug). Crash.Goof gives the goof noun [mote tang]
+// the serf reports to the king.
+//
+// # Hints
+//
+// [11 b c] (static) and [11 [b c] d] (dynamic, whose clue c is evaluated
+// first; a crash in the clue is a crash) are handled by tag:
+//
+//   - %slog (dynamic): the clue is [pri tank]; Config.Slog receives it. A clue
+//     of another shape is ignored.
+//   - %memo (static or dynamic): the body's product is cached, keyed by the
+//     pair [subject body-formula] compared structurally (see memo.go for the
+//     eviction policy). Config.CacheSize bounds the entries; 0 disables it.
+//   - %spot, %mean, %hunk, %lose (dynamic): the clue is kept as a trace frame
+//     while the body runs; if the computation crashes, the trace frames still
+//     on the stack become the goof's tang (see trace.go for the rendering).
+//   - %bout (static or dynamic): the body is timed and the time reported to
+//     Config.Slog as a leaf tank "took 1.234ms" (prefixed with the clue when
+//     the clue is a cord).
+//   - %fast and every other tag: the clue is evaluated and ignored; the body
+//     runs in tail position.
+//
+// An Interpreter runs one computation at a time and is not safe for
+// concurrent use; the %memo cache it owns persists across computations (a
+// Nock result depends only on subject and formula, so this is sound).
+package nock

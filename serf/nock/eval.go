@@ -1,0 +1,534 @@
+package nock
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/kingserf/king/noun"
+)
+
+// Costs charged to the memory budget. A cell is a 40-byte node in a 48-byte
+// size class; a big atom is a 32-byte header in a 48-byte class plus its
+// words.
+const (
+	cellBytes    = 48
+	bigAtomBytes = 48
+)
+
+// run evaluates *[subj form] on the frame stack above the current top and
+// returns with the stack as it found it. It is the interpreter's only loop:
+// the outer loop evaluates a formula, either producing a value (then the inner
+// loop pops frames that consume it) or descending into a sub-formula after
+// pushing a frame, or replacing subj and form for a tail call.
+func (it *Interpreter) run(subj, form noun.Noun) (noun.Noun, *Crash) {
+	base := it.sp
+	var res noun.Noun
+eval:
+	for {
+		it.steps++
+		if it.steps >= it.nextCheck {
+			if mote, why := it.poll(); mote != "" {
+				return noun.Zero, it.crash(base, mote, why)
+			}
+		}
+		op, arg, ok := form.Uncell()
+		if !ok {
+			return noun.Zero, it.crash(base, MoteExit, "the formula is an atom")
+		}
+		if op.IsCell() {
+			// Autocons: *[a [b c] d] = [*[a b c] *[a d]].
+			if v, ok := it.tryQuick(subj, op); ok {
+				if !it.push(kCons2, v, noun.Zero, noun.Zero) {
+					return noun.Zero, it.meme(base)
+				}
+				form = arg
+				continue
+			}
+			if !it.push(kCons1, subj, arg, noun.Zero) {
+				return noun.Zero, it.meme(base)
+			}
+			form = op
+			continue
+		}
+		code, direct := op.Word()
+		if !direct {
+			return noun.Zero, it.crash(base, MoteExit, "the opcode is not a small atom")
+		}
+		switch code {
+		case 0:
+			if res, ok = slot(subj, arg); !ok {
+				return noun.Zero, it.crash(base, MoteExit, slotReason("opcode 0", arg))
+			}
+		case 1:
+			res = arg
+		case 2:
+			b, c, ok := arg.Uncell()
+			if !ok {
+				return noun.Zero, it.malformed(base, 2)
+			}
+			if s, ok := it.tryQuick(subj, b); ok {
+				if f, ok := it.tryQuick(subj, c); ok {
+					subj, form = s, f
+					continue
+				}
+				if !it.push(kEval2, s, noun.Zero, noun.Zero) {
+					return noun.Zero, it.meme(base)
+				}
+				form = c
+				continue
+			}
+			if !it.push(kEval1, subj, c, noun.Zero) {
+				return noun.Zero, it.meme(base)
+			}
+			form = b
+			continue
+		case 3:
+			if v, ok := it.tryQuick(subj, arg); ok {
+				res = noun.Loob(v.IsCell())
+				break
+			}
+			if !it.push(kDeep, noun.Zero, noun.Zero, noun.Zero) {
+				return noun.Zero, it.meme(base)
+			}
+			form = arg
+			continue
+		case 4:
+			if v, ok := it.tryQuick(subj, arg); ok {
+				if res, ok = it.bump(v); !ok {
+					return noun.Zero, it.bumpCrash(base, v)
+				}
+				break
+			}
+			if !it.push(kBump, noun.Zero, noun.Zero, noun.Zero) {
+				return noun.Zero, it.meme(base)
+			}
+			form = arg
+			continue
+		case 5:
+			b, c, ok := arg.Uncell()
+			if !ok {
+				return noun.Zero, it.malformed(base, 5)
+			}
+			if v, ok := it.tryQuick(subj, b); ok {
+				if w, ok := it.tryQuick(subj, c); ok {
+					res = noun.Loob(same(v, w))
+					break
+				}
+				if !it.push(kSame2, v, noun.Zero, noun.Zero) {
+					return noun.Zero, it.meme(base)
+				}
+				form = c
+				continue
+			}
+			if !it.push(kSame1, subj, c, noun.Zero) {
+				return noun.Zero, it.meme(base)
+			}
+			form = b
+			continue
+		case 6:
+			b, cd, ok := arg.Uncell()
+			if !ok || !cd.IsCell() {
+				return noun.Zero, it.malformed(base, 6)
+			}
+			if t, ok := it.tryQuick(subj, b); ok {
+				yes, no, _ := cd.Uncell()
+				switch w, _ := t.Word(); {
+				case t.IsDirect() && w == 0:
+					form = yes
+				case t.IsDirect() && w == 1:
+					form = no
+				default:
+					return noun.Zero, it.crash(base, MoteExit, notLoobean)
+				}
+				continue
+			}
+			if !it.push(kIf, subj, cd, noun.Zero) {
+				return noun.Zero, it.meme(base)
+			}
+			form = b
+			continue
+		case 7:
+			b, c, ok := arg.Uncell()
+			if !ok {
+				return noun.Zero, it.malformed(base, 7)
+			}
+			if v, ok := it.tryQuick(subj, b); ok {
+				subj, form = v, c
+				continue
+			}
+			if !it.push(kComp, noun.Zero, c, noun.Zero) {
+				return noun.Zero, it.meme(base)
+			}
+			form = b
+			continue
+		case 8:
+			b, c, ok := arg.Uncell()
+			if !ok {
+				return noun.Zero, it.malformed(base, 8)
+			}
+			if v, ok := it.tryQuick(subj, b); ok {
+				if subj, ok = it.cons(v, subj); !ok {
+					return noun.Zero, it.meme(base)
+				}
+				form = c
+				continue
+			}
+			if !it.push(kPush, subj, c, noun.Zero) {
+				return noun.Zero, it.meme(base)
+			}
+			form = b
+			continue
+		case 9:
+			b, c, ok := arg.Uncell()
+			if !ok || b.IsCell() {
+				return noun.Zero, it.malformed(base, 9)
+			}
+			if core, ok := it.tryQuick(subj, c); ok {
+				arm, ok := slot(core, b)
+				if !ok {
+					return noun.Zero, it.crash(base, MoteExit, slotReason("opcode 9", b))
+				}
+				subj, form = core, arm
+				continue
+			}
+			if !it.push(kKick, noun.Zero, noun.Zero, b) {
+				return noun.Zero, it.meme(base)
+			}
+			form = c
+			continue
+		case 10:
+			bc, d, ok := arg.Uncell()
+			if !ok {
+				return noun.Zero, it.malformed(base, 10)
+			}
+			b, c, ok := bc.Uncell()
+			if !ok || b.IsCell() {
+				return noun.Zero, it.malformed(base, 10)
+			}
+			if !it.push(kEdit1, subj, d, b) {
+				return noun.Zero, it.meme(base)
+			}
+			form = c
+			continue
+		case 11:
+			b, c, ok := arg.Uncell()
+			if !ok {
+				return noun.Zero, it.malformed(base, 11)
+			}
+			if tag, clue, ok := b.Uncell(); ok {
+				if !it.push(kClue, subj, c, tag) {
+					return noun.Zero, it.meme(base)
+				}
+				form = clue
+				continue
+			}
+			v, act := it.staticHint(b, subj, c)
+			switch act {
+			case hintBody:
+				form = c
+				continue
+			case hintHit:
+				res = v
+			default:
+				return noun.Zero, it.meme(base)
+			}
+		default:
+			return noun.Zero, it.crash(base, MoteExit, fmt.Sprintf("unknown opcode %d", code))
+		}
+
+		// res is a product: hand it to the frames waiting for it until one
+		// of them starts another evaluation.
+		for {
+			if it.sp == base {
+				return res, nil
+			}
+			f := &it.stack[it.sp-1]
+			switch f.kind {
+			case kCons1:
+				subj, form = f.a, f.b
+				f.kind, f.a, f.b = kCons2, res, noun.Zero
+				continue eval
+			case kCons2:
+				if res, ok = it.cons(f.a, res); !ok {
+					return noun.Zero, it.meme(base)
+				}
+			case kEval1:
+				subj, form = f.a, f.b
+				f.kind, f.a, f.b = kEval2, res, noun.Zero
+				continue eval
+			case kEval2:
+				subj, form = f.a, res
+				it.sp--
+				continue eval
+			case kDeep:
+				res = noun.Loob(res.IsCell())
+			case kBump:
+				v := res
+				if res, ok = it.bump(v); !ok {
+					return noun.Zero, it.bumpCrash(base, v)
+				}
+			case kSame1:
+				subj, form = f.a, f.b
+				f.kind, f.a, f.b = kSame2, res, noun.Zero
+				continue eval
+			case kSame2:
+				res = noun.Loob(same(f.a, res))
+			case kIf:
+				yes, no, _ := f.b.Uncell()
+				subj = f.a
+				switch t, _ := res.Word(); {
+				case res.IsDirect() && t == 0:
+					form = yes
+				case res.IsDirect() && t == 1:
+					form = no
+				default:
+					return noun.Zero, it.crash(base, MoteExit, notLoobean)
+				}
+				it.sp--
+				continue eval
+			case kComp:
+				subj, form = res, f.b
+				it.sp--
+				continue eval
+			case kPush:
+				if subj, ok = it.cons(res, f.a); !ok {
+					return noun.Zero, it.meme(base)
+				}
+				form = f.b
+				it.sp--
+				continue eval
+			case kKick:
+				arm, ok := slot(res, f.c)
+				if !ok {
+					return noun.Zero, it.crash(base, MoteExit, slotReason("opcode 9", f.c))
+				}
+				subj, form = res, arm
+				it.sp--
+				continue eval
+			case kEdit1:
+				subj, form = f.a, f.b
+				f.kind, f.a, f.b = kEdit2, res, noun.Zero
+				continue eval
+			case kEdit2:
+				v, ok := it.edit(res, f.c, f.a)
+				if !ok {
+					if it.alloc > it.allocLimit {
+						return noun.Zero, it.meme(base)
+					}
+					return noun.Zero, it.crash(base, MoteExit, slotReason("opcode 10", f.c))
+				}
+				res = v
+			case kClue:
+				s, body, tag := f.a, f.b, f.c
+				it.sp--
+				v, act := it.dynamicHint(tag, res, s, body)
+				switch act {
+				case hintBody:
+					subj, form = s, body
+					continue eval
+				case hintHit:
+					res = v
+					continue
+				default:
+					return noun.Zero, it.meme(base)
+				}
+			case kTrace:
+			case kMemo:
+				it.memo.put(f.a, f.b, res)
+			case kBout:
+				it.bout(f.a, f.c)
+			default:
+				return noun.Zero, it.crash(base, MoteFail, fmt.Sprintf("corrupt frame kind %d", f.kind))
+			}
+			it.sp--
+		}
+	}
+}
+
+// quickDepth bounds how deeply quick descends. Deeper formulas take the
+// general path; the bound keeps quick's Go recursion trivially shallow and
+// the work thrown away when it gives up small (at most 2^quickDepth nodes).
+const quickDepth = 3
+
+// tryQuick evaluates small formulas made only of opcodes 0, 1, 3, 4, 5 and
+// autocons, nested at most quickDepth deep, directly, without frames: the
+// shape of most arguments in compiled code (slots, constants, increments,
+// tests, small tuples). It returns false, with the step and allocation
+// counts as they were, for anything else, including a formula that would
+// crash; the general path then evaluates (and reports) it.
+func (it *Interpreter) tryQuick(subj, form noun.Noun) (noun.Noun, bool) {
+	steps, alloc := it.steps, it.alloc
+	v, ok := it.quick(subj, form, quickDepth)
+	if !ok {
+		it.steps, it.alloc = steps, alloc
+	}
+	return v, ok
+}
+
+// quick is tryQuick's evaluator; depth is how many more levels it may
+// descend.
+func (it *Interpreter) quick(subj, form noun.Noun, depth int) (noun.Noun, bool) {
+	op, arg, ok := form.Uncell()
+	if !ok {
+		return noun.Zero, false
+	}
+	it.steps++
+	if op.IsCell() {
+		if depth == 0 {
+			return noun.Zero, false
+		}
+		h, ok := it.quick(subj, op, depth-1)
+		if !ok {
+			return noun.Zero, false
+		}
+		t, ok := it.quick(subj, arg, depth-1)
+		if !ok {
+			return noun.Zero, false
+		}
+		return it.cons(h, t)
+	}
+	code, direct := op.Word()
+	if !direct {
+		return noun.Zero, false
+	}
+	switch code {
+	case 0:
+		return slot(subj, arg)
+	case 1:
+		return arg, true
+	}
+	if depth == 0 {
+		return noun.Zero, false
+	}
+	switch code {
+	case 3:
+		v, ok := it.quick(subj, arg, depth-1)
+		return noun.Loob(v.IsCell()), ok
+	case 4:
+		v, ok := it.quick(subj, arg, depth-1)
+		if !ok {
+			return noun.Zero, false
+		}
+		return it.bump(v)
+	case 5:
+		b, c, ok := arg.Uncell()
+		if !ok {
+			return noun.Zero, false
+		}
+		v, ok := it.quick(subj, b, depth-1)
+		if !ok {
+			return noun.Zero, false
+		}
+		w, ok := it.quick(subj, c, depth-1)
+		if !ok {
+			return noun.Zero, false
+		}
+		return noun.Loob(same(v, w)), true
+	}
+	return noun.Zero, false
+}
+
+// slot is Nock's / with an axis of any size. Direct axes are walked here,
+// inline, because slots are the commonest operation of all.
+func slot(subj, axis noun.Noun) (noun.Noun, bool) {
+	w, ok := axis.Word()
+	if !ok {
+		return subj.SlotAtom(axis)
+	}
+	if w == 0 {
+		return noun.Zero, false
+	}
+	for d := bits.Len64(w) - 2; d >= 0; d-- {
+		h, t, ok := subj.Uncell()
+		if !ok {
+			return noun.Zero, false
+		}
+		if w>>uint(d)&1 == 0 {
+			subj = h
+		} else {
+			subj = t
+		}
+	}
+	return subj, true
+}
+
+// same is Nock's = (structural equality).
+func same(a, b noun.Noun) bool {
+	if a.IsDirect() && b.IsDirect() {
+		return a == b
+	}
+	return noun.Equal(a, b)
+}
+
+// cons builds a cell, charging it to the memory budget.
+func (it *Interpreter) cons(h, t noun.Noun) (noun.Noun, bool) {
+	it.alloc += cellBytes
+	if it.alloc > it.allocLimit {
+		return noun.Zero, false
+	}
+	return noun.Cell(h, t), true
+}
+
+// bump is Nock's + (increment), charging big results to the memory budget.
+// It fails on a cell and when the budget is exceeded.
+func (it *Interpreter) bump(v noun.Noun) (noun.Noun, bool) {
+	if w, ok := v.Word(); ok && w != ^uint64(0) {
+		return noun.Atom(w + 1), true
+	}
+	if v.IsCell() {
+		return noun.Zero, false
+	}
+	it.alloc += bigAtomBytes + 8*int64(len(v.Words())+1)
+	if it.alloc > it.allocLimit {
+		return noun.Zero, false
+	}
+	return noun.Inc(v)
+}
+
+// bumpCrash reports a failed increment: a cell, or the budget.
+func (it *Interpreter) bumpCrash(base int, v noun.Noun) *Crash {
+	if v.IsCell() {
+		return it.crash(base, MoteExit, "opcode 4: increment of a cell")
+	}
+	return it.meme(base)
+}
+
+// edit is Nock's # (opcode 10), charging the copied spine to the budget.
+func (it *Interpreter) edit(target, axis, value noun.Noun) (noun.Noun, bool) {
+	if axis.IsZero() || axis.IsCell() {
+		return noun.Zero, false
+	}
+	it.alloc += int64(axis.BitLen()-1) * cellBytes
+	if it.alloc > it.allocLimit {
+		return noun.Zero, false
+	}
+	return target.EditAtom(axis, value)
+}
+
+// malformed reports a formula whose argument has the wrong shape for its
+// opcode.
+func (it *Interpreter) malformed(base int, op int) *Crash {
+	return it.crash(base, MoteExit, fmt.Sprintf("opcode %d: malformed formula", op))
+}
+
+// meme reports an exceeded memory budget.
+func (it *Interpreter) meme(base int) *Crash {
+	return it.crash(base, MoteMeme, fmt.Sprintf("memory budget of %d bytes exceeded", it.cfg.MemoryBudget))
+}
+
+// notLoobean explains a failed opcode 6.
+const notLoobean = "opcode 6: the test is not a loobean (0 or 1)"
+
+// slotReason explains a failed slot or edit at axis.
+func slotReason(where string, axis noun.Noun) string {
+	switch {
+	case axis.IsCell():
+		return where + ": the axis is a cell"
+	case axis.IsZero():
+		return where + ": axis 0"
+	case axis.IsDirect():
+		w, _ := axis.Word()
+		return fmt.Sprintf("%s: axis %d is not in the subject", where, w)
+	}
+	return fmt.Sprintf("%s: a %d-bit axis is not in the subject", where, axis.BitLen())
+}
