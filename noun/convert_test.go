@@ -2,6 +2,7 @@ package noun
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -92,10 +93,10 @@ func TestListDeep(t *testing.T) {
 	got, err := FromList(List(ns...))
 	require.NoError(t, err)
 	require.Len(t, got, len(ns))
-	require.Equal(t, uint64(999999), must(got[len(got)-1].Word()))
+	require.Equal(t, uint64(999999), mustWord(got[len(got)-1].Word()))
 }
 
-func must(v uint64, ok bool) uint64 {
+func mustWord(v uint64, ok bool) uint64 {
 	if !ok {
 		panic("not a word")
 	}
@@ -194,7 +195,7 @@ func TestTagged(t *testing.T) {
 func TestDecodeErrorDescribesBigNouns(t *testing.T) {
 	err := &DecodeError{Path: "x", Want: "atom", Got: List(make([]Noun, 1000)...)}
 	require.Less(t, len(err.Error()), 100)
-	err = &DecodeError{Path: "x", Want: "cell", Got: AtomBytes(make([]byte, 1000, 1000))}
+	err = &DecodeError{Path: "x", Want: "cell", Got: AtomBytes(make([]byte, 1000))}
 	require.Contains(t, err.Error(), "got atom 0") // high zero bytes vanish
 	b := make([]byte, 1000)
 	b[999] = 1
@@ -290,4 +291,25 @@ func TestReaderZeroValuesAfterError(t *testing.T) {
 	require.Nil(t, r.List("c"))
 	require.True(t, r.Noun("d").IsZero())
 	require.True(t, errors.Is(r.Err(), ErrDecode))
+}
+
+func ExampleNewReader() {
+	plea, _ := Parse("[%work %done 7 0x3a81.1aec ~]")
+	r := NewReader(plea, "plea")
+	if r.Tag() == "work" && r.Tag() == "done" {
+		eve := r.Uint64("eve")
+		mug := r.Uint32("mug")
+		effects := r.Last().List("effects")
+		fmt.Println(eve, mug, len(effects), r.Err())
+	}
+
+	bad, _ := Parse("[%work %done [1 2] 0 ~]")
+	r = NewReader(bad, "plea")
+	r.Tag()
+	r.Tag()
+	r.Uint64("eve")
+	fmt.Println(r.Err())
+	// Output:
+	// 7 981539564 0 <nil>
+	// noun: plea.work.done.eve: want atom below 2^64, got cell [1 2]
 }

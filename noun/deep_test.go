@@ -1,7 +1,6 @@
 package noun
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -45,15 +44,27 @@ func TestDeepNesting(t *testing.T) {
 			require.NoError(t, err)
 			require.True(t, Equal(n, back))
 			require.Equal(t, Mug(n), Mug(back))
-			require.True(t, bytes.Equal(j, Jam(back)))
 			require.Equal(t, 0, Compare(n, back))
+		})
+	}
+}
 
-			// A copy that differs only at the very bottom.
-			other := tc.build(deepLevels - 1)
+// TestDeepDiffersAtBottom checks that Equal and Compare walk deep chains
+// all the way down: the chains differ only in their last atom.
+func TestDeepDiffersAtBottom(t *testing.T) {
+	const depth = deepLevels / 10
+	for _, tc := range []struct {
+		name  string
+		build func(int) Noun
+	}{{"right-deep", rightDeep}, {"left-deep", leftDeep}} {
+		t.Run(tc.name, func(t *testing.T) {
+			n := tc.build(depth)
+			other := tc.build(depth - 1)
 			require.False(t, Equal(n, other))
+			c := Compare(n, other)
+			require.NotEqual(t, 0, c)
+			require.Equal(t, -c, Compare(other, n))
 			require.NotEqual(t, Mug(n), Mug(other))
-			require.NotEqual(t, 0, Compare(n, other))
-			require.Equal(t, -Compare(n, other), Compare(other, n))
 		})
 	}
 }
@@ -101,13 +112,17 @@ func TestHugeAtom(t *testing.T) {
 		t.Skip("SKIP: 64 MiB atom in -short mode")
 	}
 	const size = 64 << 20
-	b := make([]byte, size)
-	for i := range b {
-		b[i] = byte(i*131 + i>>9)
+	ws := make([]uint64, size/8)
+	x := uint64(0x9e3779b97f4a7c15)
+	for i := range ws {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		ws[i] = x
 	}
-	b[size-1] = 0x9c
-	a := AtomBytes(b)
-	require.Equal(t, size*8-4, a.BitLen())
+	ws[len(ws)-1] |= 1 << 63
+	a := AtomWords(ws)
+	require.Equal(t, size*8, a.BitLen())
 	j := Jam(a)
 	back, err := Cue(j)
 	require.NoError(t, err)

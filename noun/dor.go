@@ -70,17 +70,16 @@ func compareMemo(a, b Noun) int {
 	if c, decided := compareStep(a, b); decided {
 		return c
 	}
-	type key struct{ a, b *cellNode }
 	type frame struct {
 		a, b *cellNode
 		next uint8 // 0: compare heads, 1: tails, 2: proven equal
 	}
-	proven := make(map[key]struct{})
+	var proven pairSet
 	stack := []frame{{a: a.cell(), b: b.cell()}}
 	for len(stack) > 0 {
 		f := &stack[len(stack)-1]
 		if f.next == 2 {
-			proven[key{f.a, f.b}] = struct{}{}
+			proven.add(f.a, f.b)
 			stack = stack[:len(stack)-1]
 			continue
 		}
@@ -99,7 +98,7 @@ func compareMemo(a, b Noun) int {
 			continue
 		}
 		cx, cy := x.cell(), y.cell()
-		if _, ok := proven[key{cx, cy}]; ok {
+		if proven.has(cx, cy) {
 			continue
 		}
 		stack = append(stack, frame{a: cx, b: cy})

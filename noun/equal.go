@@ -1,6 +1,9 @@
 package noun
 
-import "slices"
+import (
+	"slices"
+	"unsafe"
+)
 
 // Equal reports whether a and b are the same noun. Identical pointers and
 // differing cached mugs answer without descending; deep nouns are compared
@@ -74,19 +77,18 @@ func equalBounded(a, b Noun, budget int) (eq, done bool) {
 // Invariant: a frame's pair has matched on every child already compared;
 // the pair is entered in proven only when both children have matched.
 func equalMemo(ra, rb *cellNode) bool {
-	type key struct{ a, b *cellNode }
 	type frame struct {
 		a, b *cellNode
 		// next is 0 before the head is compared, 1 before the tail, 2
 		// when both matched.
 		next uint8
 	}
-	proven := make(map[key]struct{})
+	var proven pairSet
 	stack := []frame{{a: ra, b: rb}}
 	for len(stack) > 0 {
 		f := &stack[len(stack)-1]
 		if f.next == 2 {
-			proven[key{f.a, f.b}] = struct{}{}
+			proven.add(f.a, f.b)
 			stack = stack[:len(stack)-1]
 			continue
 		}
@@ -111,12 +113,69 @@ func equalMemo(ra, rb *cellNode) bool {
 		if mx, my := cx.mug.Load(), cy.mug.Load(); mx != 0 && my != 0 && mx != my {
 			return false
 		}
-		if _, ok := proven[key{cx, cy}]; ok {
+		if proven.has(cx, cy) {
 			continue
 		}
 		stack = append(stack, frame{a: cx, b: cy})
 	}
 	return true
+}
+
+// pairSet is a set of pairs of cells: an open-addressing hash table with
+// linear probing, cheaper than a map for the millions of pairs a deep
+// comparison may record. Invariant: at most half the slots are full; an
+// empty slot has a == nil.
+type pairSet struct {
+	slots []cellPair
+	n     int
+}
+
+type cellPair struct{ a, b *cellNode }
+
+func (s *pairSet) index(a, b *cellNode) uint64 {
+	h := uint64(uintptr(unsafe.Pointer(a)))*0x9e3779b97f4a7c15 ^ uint64(uintptr(unsafe.Pointer(b)))*0xc2b2ae3d27d4eb4f
+	return (h ^ h>>29) & uint64(len(s.slots)-1)
+}
+
+func (s *pairSet) has(a, b *cellNode) bool {
+	if s.n == 0 {
+		return false
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := s.index(a, b); ; i = (i + 1) & mask {
+		p := s.slots[i]
+		if p.a == nil {
+			return false
+		}
+		if p.a == a && p.b == b {
+			return true
+		}
+	}
+}
+
+func (s *pairSet) add(a, b *cellNode) {
+	if 2*(s.n+1) > len(s.slots) {
+		old := s.slots
+		s.slots = make([]cellPair, max(64, 2*len(old)))
+		s.n = 0
+		for _, p := range old {
+			if p.a != nil {
+				s.add(p.a, p.b)
+			}
+		}
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := s.index(a, b); ; i = (i + 1) & mask {
+		p := s.slots[i]
+		if p.a == nil {
+			s.slots[i] = cellPair{a, b}
+			s.n++
+			return
+		}
+		if p.a == a && p.b == b {
+			return
+		}
+	}
 }
 
 // atomEqual compares two atoms. Direct atoms are never equal to big ones,

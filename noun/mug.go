@@ -44,15 +44,43 @@ func mugBig(b *bigAtom) uint32 {
 	if m := b.mug.Load(); m != 0 {
 		return m
 	}
-	buf := make([]byte, 8*len(b.words))
-	for i, w := range b.words {
-		binary.LittleEndian.PutUint64(buf[8*i:], w)
-	}
 	top := b.words[len(b.words)-1]
 	size := 8*(len(b.words)-1) + (bits.Len64(top)+7)/8
-	m := mum(atomSeed, atomFallback, buf[:size])
+	seed := uint32(atomSeed)
+	m := uint32(atomFallback)
+	for i := 0; i < 8; i++ {
+		h := murmurWords(b.words, size, seed)
+		if ham := (h >> 31) ^ (h & 0x7fffffff); ham != 0 {
+			m = ham
+			break
+		}
+		seed++
+	}
 	b.mug.Store(m)
 	return m
+}
+
+// murmurWords is murmur3 over the first n bytes of the little-endian words
+// ws, read in place: a big atom is hashed without copying it to bytes.
+func murmurWords(ws []uint64, n int, seed uint32) uint32 {
+	h := seed
+	full := n / 8
+	for _, w := range ws[:full] {
+		h = murmurBlock(h, uint32(w))
+		h = murmurBlock(h, uint32(w>>32))
+	}
+	if rest := n - 8*full; rest > 0 {
+		w := ws[full]
+		if rest >= 4 {
+			h = murmurBlock(h, uint32(w))
+			w >>= 32
+			rest -= 4
+		}
+		if rest > 0 {
+			h ^= murmurTail(uint32(w) & (1<<(8*uint(rest)) - 1))
+		}
+	}
+	return murmurFinal(h, n)
 }
 
 // mugPair hashes a cell from the mugs of its head and tail: the bytes are

@@ -100,3 +100,18 @@ func TestMugCellsMatchDefinition(t *testing.T) {
 		require.Equal(t, mum(cellSeed, cellFallback, buf[:size]), Mug(n))
 	})
 }
+
+// TestMurmurWordsMatchesBytes checks the in-place word hashing of big atoms
+// against the byte-slice reference for every length remainder.
+func TestMurmurWordsMatchesBytes(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ws := rapid.SliceOfN(rapid.Uint64(), 1, 9).Draw(t, "words")
+		n := rapid.IntRange(0, 8*len(ws)).Draw(t, "n")
+		seed := rapid.Uint32().Draw(t, "seed")
+		buf := make([]byte, 8*len(ws))
+		for i, w := range ws {
+			binary.LittleEndian.PutUint64(buf[8*i:], w)
+		}
+		require.Equal(t, murmur3(buf[:n], seed), murmurWords(ws, n, seed))
+	})
+}

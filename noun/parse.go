@@ -263,12 +263,37 @@ func (p *txtParser) decimal() (Noun, error) {
 			return Atom(v), nil
 		}
 	}
-	x, ok := new(big.Int).SetString(ds, 10)
-	if !ok {
-		return Zero, p.failAt(start, "a decimal number")
-	}
-	a, _ := AtomBig(x)
+	a, _ := AtomBig(decimalBig(ds))
 	return a, nil
+}
+
+// decimalBig converts a string of decimal digits by divide and conquer,
+// so that long numbers cost about a multiplication of their size rather
+// than the quadratic time of converting digit by digit.
+func decimalBig(ds string) *big.Int {
+	const base = 512
+	pows := map[int]*big.Int{} // 10^k for the few split sizes k used
+	var conv func(s string) *big.Int
+	conv = func(s string) *big.Int {
+		if len(s) <= base {
+			x, _ := new(big.Int).SetString(s, 10) // s is all digits
+			return x
+		}
+		// The low part is the largest base*2^j digits shorter than s, so
+		// only log(len) distinct powers of ten are ever needed.
+		k := base
+		for 2*k < len(s) {
+			k *= 2
+		}
+		p := pows[k]
+		if p == nil {
+			p = new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(k)), nil)
+			pows[k] = p
+		}
+		hi := conv(s[:len(s)-k])
+		return hi.Mul(hi, p).Add(hi, conv(s[len(s)-k:]))
+	}
+	return conv(ds)
 }
 
 func (p *txtParser) hex() (Noun, error) {

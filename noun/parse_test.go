@@ -3,6 +3,7 @@ package noun
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 )
 
 // textVectorsFile is the shared spec's vectors, relative to this package.
@@ -175,6 +177,43 @@ func TestParseErrors(t *testing.T) {
 			require.True(t, strings.HasPrefix(err.Error(), "noun: syntax error at offset "), err.Error())
 		})
 	}
+}
+
+func TestPropertyParseLongDecimal(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		first := rapid.ByteRange('1', '9').Draw(t, "first")
+		ds := string(first) + string(rapid.SliceOfN(rapid.ByteRange('0', '9'), 0, 3000).Draw(t, "digits"))
+		if rapid.Bool().Draw(t, "zeros") { // long runs of zeros stress the split
+			ds += strings.Repeat("0", rapid.IntRange(0, 2000).Draw(t, "nzeros")) + "1"
+		}
+		n, err := Parse(ds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, _ := new(big.Int).SetString(ds, 10)
+		want, _ := AtomBig(x)
+		if !Equal(want, n) {
+			t.Fatalf("Parse(%s...) differs from big.Int", ds[:10])
+		}
+		if Raw(n) != ds {
+			t.Fatalf("Raw(Parse(%s...)) differs", ds[:10])
+		}
+	})
+}
+
+func ExampleParse() {
+	n, err := Parse("[%live %save 1.000]")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(n)
+	fmt.Println(Raw(n))
+	_, err = Parse("[%live %save")
+	fmt.Println(err)
+	// Output:
+	// [%live %save 1.000]
+	// [1702259052 [1702257011 1000]]
+	// noun: syntax error at offset 12: want whitespace or ']', got end of input
 }
 
 func TestParseDeepUnclosed(t *testing.T) {

@@ -197,3 +197,17 @@ func BenchmarkStringDeepList(b *testing.B) {
 		_ = String(n)
 	}
 }
+
+func BenchmarkParseDeepList(b *testing.B) {
+	n := Zero
+	for i := 0; i < 100000; i++ {
+		n = Cell(Cord("term"), n)
+	}
+	s := String(n)
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		if _, err := Parse(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -13,8 +13,9 @@ var (
 	// ErrTankTooDeep reports a tank nested deeper than 10,000 levels.
 	ErrTankTooDeep = errors.New("noun: tank too deep")
 	// ErrTankTooLarge reports a tank of more than 256 Ki nodes or 16 Mi
-	// characters (counting a shared subtree once per use), or whose
-	// rendering would exceed 4 Mi characters.
+	// characters (counting a shared subtree once per use), a tank whose
+	// rendering would exceed 4 Mi characters, or a tang whose rendering
+	// would exceed 4 MiB.
 	ErrTankTooLarge = errors.New("noun: tank too large")
 )
 
@@ -38,16 +39,17 @@ const (
 //   - [%rose [sep open close] items] prints flat as open, then the items'
 //     flat forms joined by sep, then close, when that fits in the space
 //     left on the line; otherwise open goes on its own line (or in the
-//     blank indentation of the first item's first line), each item is
-//     rendered indented by 2 (modulo 2*(width/3)), and close ends it;
+//     blank indentation of the first item's first line), the items follow
+//     indented 2 more than the rose (modulo 2*(width/3)), and close ends it;
 //   - [%palm [sep open mid close] items] prints flat as open+mid, then the
 //     items joined by sep, then close; when it does not fit, the items go
 //     in backstep layout (the first item indented most, the last not at
 //     all) with open in front of the first line.
 //
 // Widths are counted in Unicode code points after control characters are
-// removed, as Urbit does. Where the reference printer would crash (an
-// indentation past the width) RenderTank prints the text unwrapped instead.
+// removed, as Urbit does. Where the reference printer would crash or loop
+// (text indented to within 4 columns of the width, or past it) RenderTank
+// prints the text unwrapped instead.
 // %plum tanks are not supported. The width must be at least 8.
 func RenderTank(tank Noun, width int) ([]string, error) {
 	if width < tankMinWidth {
@@ -79,7 +81,10 @@ func RenderTang(tang Noun, width int) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	var (
+		out  []string
+		size int
+	)
 	for i, t := range tanks {
 		lines, err := RenderTank(t, width)
 		if err != nil {
@@ -89,10 +94,14 @@ func RenderTang(tang Noun, width int) ([]string, error) {
 			}
 			return nil, fmt.Errorf("%s: %w", itemPath(i), err)
 		}
-		out = append(out, lines...)
-		if len(out) > tankMaxOutput {
-			return nil, fmt.Errorf("%w: tang renders to too many lines", ErrTankTooLarge)
+		for _, l := range lines {
+			size += len(l) + 1
 		}
+		if size > tankMaxOutput {
+			// The same tank may appear many times in one tang.
+			return nil, fmt.Errorf("%w: tang renders to more than %d bytes", ErrTankTooLarge, tankMaxOutput)
+		}
+		out = append(out, lines...)
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package noun
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -186,6 +187,19 @@ func TestRenderTang(t *testing.T) {
 	require.EqualError(t, err, "noun: [1]: want list (a cell or ~), got atom 9")
 	_, err = RenderTang(List(tankLeaf("ok")), 3)
 	require.ErrorIs(t, err, ErrTankWidth)
+
+	// One big tank repeated in a tang still counts for every use: this
+	// palm backsteps 1200 items into about 1.45 MB of lines.
+	items := make([]Noun, 1200)
+	for i := range items {
+		items[i] = tankLeaf("zzzzzzzzzz")
+	}
+	big := tankPalm(" ", "", "", "", items...)
+	lines, err := RenderTang(List(big, big), 80)
+	require.NoError(t, err)
+	require.Greater(t, len(lines), 2400) // items indented near the width get boxed
+	_, err = RenderTang(List(big, big, big), 80)
+	require.ErrorIs(t, err, ErrTankTooLarge)
 }
 
 // Lines never exceed the width unless a single unbreakable header or
@@ -228,6 +242,40 @@ func TestPropertyRenderTank(t *testing.T) {
 	})
 }
 
+// Malformed tanks, made by grafting random nouns into good ones, give
+// errors or lines but never panic; the same goes for the decoders.
+func TestPropertyDecodersNeverPanic(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		good := tankRose(" ", "[", "]", tankLeaf("abc"),
+			tankPalm(".", "<", ":", ">", tankLeaf("d"), tankLeaf("éf")), tankLeaf(""))
+		n := good
+		for i := rapid.IntRange(0, 3).Draw(t, "grafts"); i > 0; i-- {
+			axis := rapid.Uint64Range(2, 1<<12).Draw(t, "axis")
+			if edited, ok := n.Edit(axis, textNoun().Draw(t, "graft")); ok {
+				n = edited
+			}
+		}
+		width := rapid.IntRange(0, 40).Draw(t, "width")
+		_, _ = RenderTank(n, width)
+		_, _ = RenderTang(n, width)
+		_, _ = RenderTang(List(n, good), width)
+		_, _ = FromList(n)
+		_, _ = FromTape(n)
+		_, _ = FromPath(n)
+		_, _ = FromDa(n)
+		_, _, _ = FromUnit(n)
+		_, _ = FromLoob(n)
+		_, _, _ = Tagged(n)
+		_, _ = FromTerm(n)
+		r := NewReader(n, "x")
+		r.Tag()
+		r.Sub("s").Loob("l")
+		r.Da("d")
+		r.Last().Path("p")
+		_ = r.Err()
+	})
+}
+
 func BenchmarkRenderTank(b *testing.B) {
 	items := make([]Noun, 200)
 	for i := range items {
@@ -239,4 +287,17 @@ func BenchmarkRenderTank(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func ExampleRenderTank() {
+	tank := tankRose(" ", "[", "]", tankLeaf("%crash"), tankLeaf("some long explanation"))
+	for _, width := range []int{80, 25} {
+		lines, _ := RenderTank(tank, width)
+		fmt.Println(strings.Join(lines, "\n"))
+	}
+	// Output:
+	// [%crash some long explanation]
+	// [ %crash
+	//   some long explanation
+	// ]
 }

@@ -1,6 +1,7 @@
 package eventlog
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
@@ -91,7 +92,14 @@ func deleteAfter(ctx context.Context, tx *bolt.Tx, after uint64, removed *int) e
 		return &MetaError{Msg: "no EVENTS bucket"}
 	}
 	c := b.Cursor()
+	var prev []byte
 	for k, _ := c.Last(); k != nil; k, _ = c.Last() {
+		if prev != nil && bytes.Compare(k, prev) >= 0 {
+			// On a damaged page bbolt can fail to find the key its
+			// cursor just returned, and Delete silently does nothing:
+			// stop rather than loop forever.
+			return &CorruptFileError{Op: "truncate", Cause: fmt.Sprintf("key %x survived its deletion", k)}
+		}
 		if n, ok := parseKey(k); ok && n <= after {
 			return nil
 		}
@@ -104,6 +112,7 @@ func deleteAfter(ctx context.Context, tx *bolt.Tx, after uint64, removed *int) e
 			return err
 		}
 		*removed++
+		prev = append(prev[:0], k...)
 	}
 	return nil
 }

@@ -49,6 +49,7 @@ func TestZZDebugMutations(t *testing.T) {
 			stage = "repair"
 			l.RepairTail(context.Background(), nil)
 		}()
+		if iter%100 == 0 { fmt.Println("iter", iter, time.Now().Format("15:04:05")) }
 		if el := time.Since(start); el > 200*time.Millisecond {
 			fmt.Println("slow", iter, stage, el)
 		}

@@ -46,3 +46,25 @@ func cpuTime() int64 {
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+// BenchmarkListLength measures non-tail recursion through frames: the
+// length of a 100,000-element list as +($(l t.l)), one frame per element.
+func BenchmarkListLength(b *testing.B) {
+	const n = 100_000
+	list := noun.Zero
+	for i := range n {
+		list = noun.Cell(noun.Atom(uint64(i)), list)
+	}
+	subject := noun.Cell(mustParse(b, "[6 [3 0 3] [4 9 2 [0 2] [0 7]] [1 0]]"), list)
+	formula := mustParse(b, "[9 2 0 1]")
+	it := nock.New(nock.Config{})
+	ctx := context.Background()
+	var steps uint64
+	for b.Loop() {
+		res, err := it.Nock(ctx, subject, formula)
+		require.NoError(b, err)
+		require.Equal(b, noun.Atom(n), res)
+		steps += it.Steps()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(steps), "ns/step")
+}

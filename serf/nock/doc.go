@@ -10,9 +10,16 @@
 // sub-formula, and the frame is popped when the product arrives. Opcodes 2,
 // 6, 7, 8, 9 and the body of a hint that needs no bookkeeping replace the
 // current subject and formula instead of pushing, so loops written as tail
-// calls run in constant stack. Deep non-tail recursion only grows the frame
+// calls run in constant stack (a trace, %memo or %bout hint keeps a frame
+// while its body runs, as in Urbit's runtime). Deep non-tail recursion only grows the frame
 // stack, whose size is charged to the memory budget (%meme), so the Go runtime
 // never sees it.
+//
+// Small argument formulas (slots, constants, increments, equality and cell
+// tests, small tuples and edits, nested at most three deep) are evaluated
+// directly without frames (quick.go); they are most of the formulas in
+// compiled code. A Nock step is one formula evaluated, whichever path takes
+// it; Interpreter.Steps counts them.
 //
 // Direct atoms (anything that fits in 64 bits) are handled by value: the hot
 // path allocates only the cells the computation builds (autocons, opcode 8,
@@ -40,7 +47,10 @@
 //     eviction policy). Config.CacheSize bounds the entries; 0 disables it.
 //   - %spot, %mean, %hunk, %lose (dynamic): the clue is kept as a trace frame
 //     while the body runs; if the computation crashes, the trace frames still
-//     on the stack become the goof's tang (see trace.go for the rendering).
+//     on the stack become the goof's tang, outermost first: %spot renders as
+//     the leaf "/a/b:<[1 2].[3 4]>", %lose and cord %mean clues as leaves,
+//     %hunk and tank %mean clues as themselves, and a %mean trap (a core) is
+//     run for its tank, left out if it crashes (see Crash).
 //   - %bout (static or dynamic): the body is timed and the time reported to
 //     Config.Slog as a leaf tank "took 1.234ms" (prefixed with the clue when
 //     the clue is a cord).

@@ -68,7 +68,7 @@ const frameBytes = int64(unsafe.Sizeof(frame{}))
 // pin memory forever).
 const (
 	minFrames  = 256
-	keepFrames = 1 << 16
+	keepFrames = 1 << 18
 )
 
 // push adds a frame. It returns false when growing the stack would exceed the
@@ -82,6 +82,9 @@ func (it *Interpreter) push(k frameKind, a, b, c noun.Noun) bool {
 	f := &it.stack[it.sp]
 	f.kind, f.a, f.b, f.c = k, a, b, c
 	it.sp++
+	if it.sp > it.high {
+		it.high = it.sp
+	}
 	return true
 }
 

@@ -192,6 +192,11 @@ func TestGoof(t *testing.T) {
 	require.Len(t, c.Frames, 2)
 	require.True(t, noun.Equal(mustParse(t, "[%lose 'a']"), c.Frames[0]))
 	require.Contains(t, c.Error(), "nock: exit: ")
+
+	// The tang prints with the noun package's tank renderer.
+	lines, err := noun.RenderTang(c.Tang(), 80)
+	require.NoError(t, err)
+	require.Equal(t, []string{"a", "b"}, lines)
 }
 
 func TestLongTraceIsCut(t *testing.T) {

@@ -12,9 +12,9 @@ import (
 
 // DefaultStackBudget bounds the frame stack, in bytes, when
 // Config.MemoryBudget is 0 (no allocation limit), so that runaway non-tail
-// recursion ends in %meme instead of exhausting the machine's memory. About
-// 19 million frames.
-const DefaultStackBudget int64 = 1 << 30
+// recursion ends in %meme instead of exhausting the machine's memory: about
+// 9.5 million frames.
+const DefaultStackBudget int64 = 512 << 20
 
 // checkEvery is how many Nock steps pass between checks of the interrupt
 // flag, the context and the step limit: often enough to react within tens of
@@ -42,9 +42,9 @@ type Config struct {
 	// still bounded by DefaultStackBudget.
 	MemoryBudget int64
 	// StepLimit, if non-zero, crashes a computation with %alrm once it has
-	// taken this many Nock steps (checked every few thousand steps, so the
-	// computation may run slightly past it). Used for deterministic budgets
-	// such as fuzzing; the serf uses context deadlines instead.
+	// taken this many Nock steps (it may overshoot by the few steps of one
+	// small formula). Used for deterministic budgets such as fuzzing; the
+	// serf uses context deadlines instead.
 	StepLimit uint64
 	// Slog receives the [pri tank] of %slog hints and the timings of %bout
 	// hints (priority 0). It runs synchronously on the computing goroutine
@@ -63,10 +63,13 @@ type Interpreter struct {
 	cfg  Config
 	memo *memoCache
 
-	// stack[:sp] are the live continuation frames; frames above sp are stale
-	// and are cleared when a top-level computation ends.
+	// stack[:sp] are the live continuation frames; frames above sp are stale.
+	// high is the most frames in use since the stack was last cleared: the
+	// stale ones below it still hold nouns, and are cleared when a top-level
+	// computation ends so they do not keep old kernels alive.
 	stack []frame
 	sp    int
+	high  int
 
 	busy bool
 	ctx  context.Context
@@ -162,9 +165,10 @@ func (it *Interpreter) end() {
 	if cap(it.stack) > keepFrames {
 		it.stack = nil
 	} else {
-		clear(it.stack)
+		clear(it.stack[:it.high])
 	}
-	it.sp = 0
+	it.sp, it.high = 0, 0
+	it.rendering = false
 	it.ctx = nil
 	it.busy = false
 }

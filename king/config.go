@@ -1,0 +1,170 @@
+package king
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/kingserf/king/noun"
+)
+
+// Flags is the serf's flag argument (PROTOCOL.md §3.3), a bit set passed in
+// decimal on the command line.
+type Flags uint32
+
+// The serf flags, bit by bit.
+const (
+	// DebugRAM asks the serf to check memory use.
+	DebugRAM Flags = 1 << iota
+	// DebugCPU asks the serf to profile.
+	DebugCPU
+	// CheckCorrupt asks the serf to check its state for corruption.
+	CheckCorrupt
+	// CheckFatal makes failed checks fatal.
+	CheckFatal
+	// Verbose asks for more output on stderr.
+	Verbose
+	// DryRun asks the serf not to persist anything.
+	DryRun
+	// Quiet asks for less output.
+	Quiet
+	// Hashless disables hash-based deduplication.
+	Hashless
+	// Trace asks the serf to write a trace.
+	Trace
+)
+
+var flagNames = [...]string{"debug-ram", "debug-cpu", "check-corrupt", "check-fatal",
+	"verbose", "dry-run", "quiet", "hashless", "trace"}
+
+// String lists the flags set, separated by "|", such as "verbose|dry-run",
+// with any unnamed bits as a number; 0 is "0".
+func (f Flags) String() string {
+	if f == 0 {
+		return "0"
+	}
+	var parts []string
+	for i, name := range flagNames {
+		if f&(1<<i) != 0 {
+			parts = append(parts, name)
+		}
+	}
+	if rest := f &^ (1<<len(flagNames) - 1); rest != 0 {
+		parts = append(parts, fmt.Sprintf("%#x", uint32(rest)))
+	}
+	return strings.Join(parts, "|")
+}
+
+// Defaults filled in for zero Config fields.
+const (
+	// DefaultCacheSize is the serf's memo cache size when Config.CacheSize
+	// is 0.
+	DefaultCacheSize = 50000
+	// DefaultRipeTimeout is how long Start waits for %ripe when
+	// Config.RipeTimeout is 0.
+	DefaultRipeTimeout = 60 * time.Second
+	// DefaultExitTimeout is how long Stop waits for the serf to exit after
+	// %exit before killing it, when Config.ExitTimeout is 0.
+	DefaultExitTimeout = 2 * time.Second
+)
+
+// Config says which serf to start and how to talk to it. The zero value
+// of every field is usable and documented.
+type Config struct {
+	// SerfPath is the serf binary. "" means this program itself
+	// (os.Executable), which must then implement `serf` as its first
+	// argument, as `king serf` does. The argv is always
+	// <SerfPath> serf <Pier> <Key> <Flags> <CacheSize> <RockEvent>.
+	SerfPath string
+	// Pier is the pier directory handed to the serf.
+	Pier string
+	// Key is the ship's key argument; "" is usual for fake ships.
+	Key string
+	// Flags are the serf flags.
+	Flags Flags
+	// CacheSize is the serf's memo cache size; 0 means DefaultCacheSize.
+	CacheSize int
+	// RockEvent makes the serf load the %cram file of this event; 0 means
+	// "the latest snapshot".
+	RockEvent uint64
+	// RipeTimeout bounds the wait for %ripe; 0 means DefaultRipeTimeout.
+	RipeTimeout time.Duration
+	// ExitTimeout is how long Stop waits for the serf to exit after %exit
+	// before it SIGKILLs it, and how long a flow whose ctx ended still
+	// waits for an outstanding reply; 0 means DefaultExitTimeout.
+	ExitTimeout time.Duration
+	// Env is the serf's environment; nil means the king's own.
+	Env []string
+	// Logger receives the Serf's log lines; nil means zap.NewNop().
+	Logger *zap.Logger
+	// OnStderr receives each line the serf writes to stderr, without its
+	// newline (lines over 4 KiB arrive in pieces). It runs on the Serf's
+	// stderr goroutine. nil means: log each line at Info level.
+	OnStderr func(line string)
+	// OnSlog receives each %slog plea. It runs on the Serf's plea-reading
+	// goroutine, so it must be quick: a slow callback stalls every reply.
+	// nil means: render the tank and log it at Info level.
+	OnSlog func(pri uint64, tank noun.Noun)
+	// OnFlog receives each %flog plea, on the plea-reading goroutine like
+	// OnSlog. nil means: log it at Info level.
+	OnFlog func(text string)
+	// OnDeath is called exactly once when the serf process has ended,
+	// expected or not, after Done is closed, with ExitErr's value: nil for
+	// a clean exit with status 0. It runs on the Serf's process goroutine.
+	OnDeath func(err error)
+}
+
+// withDefaults returns c with zero fields replaced by their defaults.
+func (c Config) withDefaults() (Config, error) {
+	if c.SerfPath == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return c, fmt.Errorf("king: find this binary to run as the serf: %w", err)
+		}
+		c.SerfPath = exe
+	}
+	if c.CacheSize == 0 {
+		c.CacheSize = DefaultCacheSize
+	}
+	if c.CacheSize < 0 {
+		return c, fmt.Errorf("king: negative cache size %d", c.CacheSize)
+	}
+	if c.RipeTimeout <= 0 {
+		c.RipeTimeout = DefaultRipeTimeout
+	}
+	if c.ExitTimeout <= 0 {
+		c.ExitTimeout = DefaultExitTimeout
+	}
+	if c.Logger == nil {
+		c.Logger = zap.NewNop()
+	}
+	log := c.Logger
+	if c.OnStderr == nil {
+		c.OnStderr = func(line string) { log.Info("serf stderr", zap.String("line", line)) }
+	}
+	if c.OnSlog == nil {
+		c.OnSlog = func(pri uint64, tank noun.Noun) {
+			text := "(unprintable tank)"
+			if lines, err := noun.RenderTank(tank, 80); err == nil {
+				text = strings.Join(lines, "\n")
+			}
+			log.Info("serf slog", zap.Uint64("priority", pri), zap.String("text", text))
+		}
+	}
+	if c.OnFlog == nil {
+		c.OnFlog = func(text string) { log.Info("serf flog", zap.String("text", text)) }
+	}
+	return c, nil
+}
+
+// argv returns the serf's command line (PROTOCOL.md §3.3).
+func (c Config) argv() []string {
+	return []string{c.SerfPath, "serf", c.Pier, c.Key,
+		strconv.FormatUint(uint64(c.Flags), 10),
+		strconv.Itoa(c.CacheSize),
+		strconv.FormatUint(c.RockEvent, 10)}
+}

@@ -1,0 +1,397 @@
+package king
+
+import (
+	"context"
+	"errors"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kingserf/king/ipc"
+	"github.com/kingserf/king/noun"
+)
+
+// A well-behaved fake: every simple flow, then Stop, which is idempotent.
+func TestFakeFlows(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []string{modeOK, modeNewt} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			cfg := fakeConfig(t, mode)
+			onDeath, deaths := deathWatch(t)
+			cfg.OnDeath = onDeath
+			s, info, err := Start(ctx, cfg)
+			require.NoError(t, err)
+			want := ipc.Legacy
+			if mode == modeNewt {
+				want = ipc.Newt
+			}
+			require.Equal(t, Info{Proto: 1, Hon: 141, Nock: 4, Framing: want, Pid: s.Pid()}, info)
+
+			eve, mug, err := s.LastEvent()
+			require.NoError(t, err)
+			require.Zero(t, eve)
+			require.Zero(t, mug)
+
+			boot := []noun.Noun{noun.Atom(1), noun.Atom(2), noun.Atom(3)}
+			var wantMug uint32
+			for _, j := range boot {
+				wantMug = fakeMug(wantMug, j)
+			}
+			got, err := s.Boot(ctx, boot)
+			require.NoError(t, err)
+			require.Equal(t, wantMug, got)
+			_, err = s.Boot(ctx, boot)
+			require.Equal(t, &EventNumberError{Want: 4, Got: 1}, err)
+
+			require.NoError(t, s.Snapshot(ctx))
+			require.NoError(t, s.Compact(ctx))
+			require.NoError(t, s.Meld(ctx))
+			cram, err := s.Cram(ctx)
+			require.NoError(t, err)
+			require.EqualValues(t, 3, cram)
+
+			res, err := s.Scry(ctx, ipc.LocalGang(), noun.Path("x", "count"))
+			require.NoError(t, err)
+			require.True(t, noun.Equal(noun.Some(noun.T(noun.Cord("noun"), noun.Atom(3))), res), noun.String(res))
+			_, err = s.Peek(ctx, 0, jobCrash)
+			var pb *PeekBailError
+			require.ErrorAs(t, err, &pb)
+			require.Equal(t, "exit", pb.Goof.Mote)
+
+			eve, mug, err = s.LastEvent()
+			require.NoError(t, err)
+			require.EqualValues(t, 3, eve)
+			require.Equal(t, wantMug, mug)
+			require.NoError(t, s.SendSIGINT() /* idle: harmless to the fake */)
+
+			require.NoError(t, s.Stop(ctx))
+			requireGone(t, s)
+			require.NoError(t, awaitDeath(t, deaths))
+			require.NoError(t, s.ExitErr())
+			require.NoError(t, s.Stop(ctx), "Stop is idempotent")
+			_, _, err = s.LastEvent()
+			require.ErrorIs(t, err, ErrSerfNotRunning)
+			require.ErrorIs(t, s.Snapshot(ctx), ErrSerfNotRunning)
+			require.ErrorIs(t, s.SendSIGINT(), ErrSerfNotRunning)
+			select {
+			case err := <-deaths:
+				t.Fatalf("OnDeath called twice (%v)", err)
+			default:
+			}
+		})
+	}
+}
+
+// Start's failures: each kills and reaps the process and says why.
+func TestFakeStartFailures(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		mode  string
+		ripe  time.Duration
+		check func(t *testing.T, err error)
+	}{
+		{modeNoRipe, 300 * time.Millisecond, func(t *testing.T, err error) {
+			require.ErrorIs(t, err, ErrRipeTimeout)
+		}},
+		{modeGarbageRipe, 0, func(t *testing.T, err error) {
+			var bad *BadPleaAtomError
+			require.ErrorAs(t, err, &bad)
+			require.Equal(t, []byte{0x01}, bad.Frame)
+			require.ErrorIs(t, err, ipc.ErrBadNoun)
+		}},
+		{modeProto2, 0, func(t *testing.T, err error) {
+			require.Equal(t, &ProtocolVersionError{Got: 2}, err)
+		}},
+		{modeWrongPlea, 0, func(t *testing.T, err error) {
+			// wrongplea answers writs, not the handshake: it sends a good
+			// %ripe, so Start succeeds; covered by TestFakeBrokenFlows.
+			require.NoError(t, err)
+		}},
+		{modeStderrExit, 0, func(t *testing.T, err error) {
+			require.ErrorIs(t, err, ErrConnectionClosed)
+			var exit *ExitError
+			require.ErrorAs(t, err, &exit)
+			require.Equal(t, 7, exit.ExitCode())
+			require.Len(t, exit.Stderr, stderrKeep)
+			require.Equal(t, "line 59", exit.Stderr[stderrKeep-1])
+			require.Contains(t, err.Error(), "line 59")
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.mode, func(t *testing.T) {
+			t.Parallel()
+			cfg := fakeConfig(t, tc.mode)
+			cfg.RipeTimeout = tc.ripe
+			var pids pidCatcher
+			cfg.OnStderr = pids.line
+			onDeath, deaths := deathWatch(t)
+			cfg.OnDeath = onDeath
+			s, _, err := Start(context.Background(), cfg)
+			tc.check(t, err)
+			if err == nil {
+				require.NoError(t, s.Stop(context.Background()))
+			} else {
+				require.Nil(t, s)
+			}
+			awaitDeath(t, deaths)
+			require.NotZero(t, pids.get(), "fake wrote no pid line")
+			requirePidGone(t, pids.get())
+		})
+	}
+}
+
+// A serf binary that does not exist fails Start cleanly.
+func TestStartMissingBinary(t *testing.T) {
+	_, _, err := Start(context.Background(), Config{SerfPath: "/nonexistent/serf"})
+	require.ErrorIs(t, err, os.ErrNotExist)
+}
+
+// Start gives up when its context ends, killing the serf.
+func TestStartContextEnds(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg := fakeConfig(t, modeNoRipe)
+	var pids pidCatcher
+	cfg.OnStderr = pids.line
+	cfg.OnStderr = func(l string) {
+		pids.line(l)
+		cancel() // the first stderr line proves the process runs
+	}
+	onDeath, deaths := deathWatch(t)
+	cfg.OnDeath = onDeath
+	_, _, err := Start(ctx, cfg)
+	require.ErrorIs(t, err, context.Canceled)
+	awaitDeath(t, deaths)
+	requirePidGone(t, pids.get())
+}
+
+// Flows broken half-way by a misbehaving serf: the call returns the
+// documented error, the serf is killed and reaped, later calls return
+// ErrSerfNotRunning.
+func TestFakeBrokenFlows(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		mode  string
+		flow  func(s *Serf) error
+		check func(t *testing.T, err error)
+	}{
+		{modeGarbage, snapshotFlow, func(t *testing.T, err error) {
+			var bad *BadPleaAtomError
+			require.ErrorAs(t, err, &bad)
+		}},
+		{modeBadNoun, snapshotFlow, func(t *testing.T, err error) {
+			var bad *BadPleaNounError
+			require.ErrorAs(t, err, &bad)
+			require.Equal(t, "work.done.mug", bad.Field)
+			require.ErrorIs(t, err, ipc.ErrMalformed)
+		}},
+		{modeWrongPlea, runOneWork, func(t *testing.T, err error) {
+			var un *UnexpectedPleaError
+			require.ErrorAs(t, err, &un)
+			require.Contains(t, un.Want, "%work")
+		}},
+		{modeWrongEve, runOneWork, func(t *testing.T, err error) {
+			var un *UnexpectedPleaError
+			require.ErrorAs(t, err, &un)
+		}},
+		{modeDiePlay, replayThree, func(t *testing.T, err error) {
+			require.ErrorIs(t, err, ErrConnectionClosed)
+			var exit *ExitError
+			require.ErrorAs(t, err, &exit)
+			require.Equal(t, 3, exit.ExitCode())
+			require.Contains(t, exit.Stderr, "fake-serf: dying mid-batch")
+		}},
+		{modeCloseStdout, snapshotFlow, func(t *testing.T, err error) {
+			require.ErrorIs(t, err, ErrConnectionClosed)
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.mode, func(t *testing.T) {
+			t.Parallel()
+			cfg := fakeConfig(t, tc.mode)
+			onDeath, deaths := deathWatch(t)
+			cfg.OnDeath = onDeath
+			s, _, err := Start(context.Background(), cfg)
+			require.NoError(t, err)
+			err = tc.flow(s)
+			tc.check(t, err)
+			// The serf is gone before the failing call returns.
+			select {
+			case <-s.Done():
+			default:
+				t.Fatal("serf still running after a broken flow")
+			}
+			requirePidGone(t, s.Pid())
+			awaitDeath(t, deaths)
+			_, _, err = s.LastEvent()
+			require.ErrorIs(t, err, ErrSerfNotRunning)
+			require.ErrorIs(t, s.Compact(context.Background()), ErrSerfNotRunning)
+			require.NoError(t, s.Stop(context.Background()))
+		})
+	}
+}
+
+func snapshotFlow(s *Serf) error { return s.Snapshot(context.Background()) }
+
+func runOneWork(s *Serf) error {
+	reqs := make(chan Request, 1)
+	reqs <- Work{Job: noun.Atom(1), Done: func(WorkResult) { panic("no result expected") }}
+	close(reqs)
+	return s.Run(context.Background(), reqs, RunOptions{})
+}
+
+func replayThree(s *Serf) error {
+	return s.Replay(context.Background(), events(1, 3), 3, nil)
+}
+
+// A serf that ignores %exit is SIGKILLed ExitTimeout (2 s by default)
+// after Stop sent it, and reaped.
+func TestFakeIgnoresExit(t *testing.T) {
+	t.Parallel()
+	cfg := fakeConfig(t, modeIgnoreExit)
+	s, _, err := Start(context.Background(), cfg)
+	require.NoError(t, err)
+	t0 := time.Now()
+	require.NoError(t, s.Stop(context.Background()))
+	waited := time.Since(t0)
+	require.GreaterOrEqual(t, waited, DefaultExitTimeout, "SIGKILL came before the exit timeout")
+	require.Less(t, waited, DefaultExitTimeout+500*time.Millisecond, "SIGKILL came late")
+	requireGone(t, s)
+	var exit *ExitError
+	require.ErrorAs(t, s.ExitErr(), &exit)
+	require.Equal(t, syscall.SIGKILL, exit.State.Sys().(syscall.WaitStatus).Signal())
+}
+
+// Stop of a serf stuck in a flow does not wait for the flow: after
+// ExitTimeout it kills the serf, and the flow fails.
+func TestFakeStopWhileStuck(t *testing.T) {
+	t.Parallel()
+	cfg := fakeConfig(t, modeOK)
+	cfg.ExitTimeout = 200 * time.Millisecond
+	s, _, err := Start(context.Background(), cfg)
+	require.NoError(t, err)
+	spinning := make(chan struct{})
+	runErr := make(chan error, 1)
+	reqs := make(chan Request, 1)
+	reqs <- Work{Job: jobHang}
+	go func() {
+		runErr <- s.Run(context.Background(), reqs, RunOptions{Spinner: func(sp SpinState) {
+			if sp.Busy {
+				close(spinning)
+			}
+		}})
+	}()
+	<-spinning
+	t0 := time.Now()
+	require.NoError(t, s.Stop(context.Background()))
+	require.GreaterOrEqual(t, time.Since(t0), cfg.ExitTimeout)
+	require.ErrorIs(t, <-runErr, ErrConnectionClosed)
+	requireGone(t, s)
+}
+
+// %slog and %flog flooding in between replies reach their callbacks and
+// disturb nothing.
+func TestFakeSlogFlood(t *testing.T) {
+	t.Parallel()
+	cfg := fakeConfig(t, modeSlogFlood)
+	var slogs, flogs atomic.Int64
+	cfg.OnSlog = func(pri uint64, tank noun.Noun) {
+		if pri < 3 && noun.Equal(tank, noun.T(noun.Cord("leaf"), noun.Tape("flood"))) {
+			slogs.Add(1)
+		}
+	}
+	cfg.OnFlog = func(text string) {
+		if text == "flog flood" {
+			flogs.Add(1)
+		}
+	}
+	s, _ := startFake(t, cfg)
+	const n = 30
+	results := runWorks(t, s, jobs(n), 10)
+	for i, r := range results {
+		require.Equal(t, WorkDone, r.Kind)
+		require.EqualValues(t, i+1, r.Eve)
+	}
+	require.EqualValues(t, n*floodSlogs, slogs.Load())
+	require.EqualValues(t, n*floodFlogs, flogs.Load())
+}
+
+// Calls from many goroutines at once, including a Run, are serialised by
+// the state lock (run with -race).
+func TestFakeConcurrentCalls(t *testing.T) {
+	t.Parallel()
+	s, _ := startFake(t, fakeConfig(t, modeOK))
+	ctx := context.Background()
+	reqs := make(chan Request)
+	var runErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		runErr = s.Run(ctx, reqs, RunOptions{MaxInFlight: 4})
+	}()
+	const workers, each = 4, 25
+	var done atomic.Int64
+	var flows sync.WaitGroup
+	for w := range workers {
+		flows.Add(1)
+		go func() {
+			defer flows.Done()
+			for i := range each {
+				switch (w + i) % 4 {
+				case 0:
+					reqs <- Work{Job: noun.Atom(uint64(i)), Done: func(r WorkResult) {
+						if r.Kind == WorkDone {
+							done.Add(1)
+						}
+					}}
+				case 1:
+					_, err := s.Scry(ctx, ipc.LocalGang(), noun.Path("x"))
+					require.NoError(t, err)
+				case 2:
+					require.NoError(t, s.Snapshot(ctx))
+				case 3:
+					_, _, err := s.LastEvent()
+					require.NoError(t, err)
+				}
+			}
+		}()
+	}
+	flows.Wait()
+	reqs <- Kill{}
+	wg.Wait()
+	require.NoError(t, runErr)
+	eve, _, err := s.LastEvent()
+	require.NoError(t, err)
+	require.EqualValues(t, done.Load(), eve)
+	require.NotZero(t, eve)
+}
+
+// Stop racing a serf that dies on its own, and other Stops.
+func TestFakeStopRacesDeath(t *testing.T) {
+	t.Parallel()
+	s, _, err := Start(context.Background(), fakeConfig(t, modeDiePlay))
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	wg.Add(4)
+	go func() { defer wg.Done(); errs <- replayThree(s) }()
+	for range 3 {
+		go func() { defer wg.Done(); errs <- s.Stop(context.Background()) }()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil && !errors.Is(err, ErrConnectionClosed) && !errors.Is(err, ErrSerfNotRunning) {
+			t.Fatalf("unexpected error %v", err)
+		}
+	}
+	requireGone(t, s)
+}

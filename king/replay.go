@@ -1,0 +1,151 @@
+package king
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/kingserf/king/ipc"
+	"github.com/kingserf/king/noun"
+)
+
+// DefaultReplayBatch is the %play batch size when Replay is given 0.
+const DefaultReplayBatch = 500
+
+// ReplayEvent is one event of a replay source: its number and its job as
+// logged ([now ovum], or a raw boot formula).
+type ReplayEvent struct {
+	Num uint64
+	Job noun.Noun
+}
+
+// ReplayProgress reports a replay after each batch.
+type ReplayProgress struct {
+	// Eve is the serf's last event, the last one of the batch.
+	Eve uint64
+	// Mug is the mug of the kernel after Eve; the caller compares it with
+	// the mug it logged.
+	Mug uint32
+	// Events is how many events this Replay call has replayed so far.
+	Events uint64
+	// Batches is how many batches it has sent and seen answered.
+	Batches uint64
+	// Elapsed is the time since Replay started.
+	Elapsed time.Duration
+}
+
+// Replay feeds the events of source to the serf in %play batches of
+// batchSize (0 means DefaultReplayBatch) and calls progress, if not nil,
+// after each batch is answered.
+//
+// The events must be numbered from LastEvent()+1 without gaps; otherwise
+// Replay stops before the offending event with an *EventNumberError. A
+// batch that crashes stops the replay with a *PlayBailError; the serf
+// keeps the state before the crashed event. An error from source stops it
+// too, wrapped. ctx is checked between batches.
+//
+// While the serf computes one batch, Replay pulls and encodes the next,
+// but it sends it only once the previous one succeeded: a batch sent
+// behind one that bails would not follow the serf's last event.
+func (s *Serf) Replay(ctx context.Context, source iter.Seq2[ReplayEvent, error], batchSize int,
+	progress func(ReplayProgress)) error {
+	if batchSize < 0 {
+		return fmt.Errorf("king: replay: negative batch size %d", batchSize)
+	}
+	if batchSize == 0 {
+		batchSize = DefaultReplayBatch
+	}
+	st, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.unlock(st)
+	r := replayer{s: s, ctx: ctx, st: st, progress: progress, start: time.Now()}
+
+	next := st.eve + 1
+	batch := make([]noun.Noun, 0, batchSize)
+	var stop error
+	for ev, err := range source {
+		if err != nil {
+			stop = fmt.Errorf("king: replay source: %w", err)
+			break
+		}
+		if ev.Num != next {
+			stop = &EventNumberError{Want: next, Got: ev.Num}
+			break
+		}
+		batch = append(batch, ev.Job)
+		next++
+		if len(batch) == batchSize {
+			if stop = r.ship(batch); stop != nil {
+				break
+			}
+			batch = batch[:0]
+		}
+	}
+	if stop == nil && len(batch) > 0 {
+		stop = r.ship(batch)
+	}
+	// The batch in flight came before whatever stopped the loop, so its
+	// failure is the one to report.
+	if err := r.settle(); err != nil {
+		return err
+	}
+	return stop
+}
+
+// replayer is the state of one Replay call.
+type replayer struct {
+	s        *Serf
+	ctx      context.Context
+	st       *serfState
+	progress func(ReplayProgress)
+	start    time.Time
+
+	// inflight is true while a batch (first..last) awaits its reply.
+	inflight    bool
+	first, last uint64
+	events      uint64
+	batches     uint64
+}
+
+// ship encodes batch, waits for the batch in flight, checks ctx and sends
+// the new one. batch may be reused once ship returns.
+func (r *replayer) ship(batch []noun.Noun) error {
+	first := r.st.eve + 1
+	if r.inflight {
+		first = r.last + 1
+	}
+	frame := noun.Jam(ipc.Play{Eve: first, Events: batch}.Noun())
+	if err := r.settle(); err != nil {
+		return err
+	}
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
+	if err := r.s.sendFrame(r.st, frame); err != nil {
+		return err
+	}
+	r.inflight, r.first, r.last = true, first, first+uint64(len(batch))-1
+	return nil
+}
+
+// settle waits for the reply to the batch in flight, if any, and reports
+// progress.
+func (r *replayer) settle() error {
+	if !r.inflight {
+		return nil
+	}
+	r.inflight = false
+	if err := r.s.playReply(r.ctx, r.st, r.first, r.last); err != nil {
+		return err
+	}
+	r.events += r.last - r.first + 1
+	r.batches++
+	if r.progress != nil {
+		r.progress(ReplayProgress{Eve: r.st.eve, Mug: r.st.mug, Events: r.events,
+			Batches: r.batches, Elapsed: time.Since(r.start)})
+	}
+	return nil
+}
