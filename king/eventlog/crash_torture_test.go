@@ -117,7 +117,7 @@ func TestCrashTorture(t *testing.T) {
 		if rng.IntN(10) != 0 {
 			killAfter = 1 + rng.IntN(40)
 		}
-		got := runCrashChild(t, exe, dir, rng.Uint64(), killAfter)
+		got := runCrashChild(t, exe, dir, rng.Uint64(), killAfter, nil)
 		acked = max(acked, got)
 		checkCrashedLog(t, dir, acked, trial)
 	}
@@ -125,8 +125,9 @@ func TestCrashTorture(t *testing.T) {
 }
 
 // runCrashChild starts a crash child, kills it after killAfter acks, reaps
-// it and returns the highest acknowledged event number.
-func runCrashChild(t *testing.T, exe, dir string, seed uint64, killAfter int) uint64 {
+// it and returns the highest acknowledged event number. atFirstAck, if not
+// nil, runs while the child holds the log, after its first ack.
+func runCrashChild(t *testing.T, exe, dir string, seed uint64, killAfter int, atFirstAck func()) uint64 {
 	t.Helper()
 	// The deadline only guards against a hung child; the kill itself is
 	// driven by the child's output.
@@ -139,6 +140,15 @@ func runCrashChild(t *testing.T, exe, dir string, seed uint64, killAfter int) ui
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
+	reaped := false
+	defer func() {
+		// A failed assertion exits this function early: still kill and
+		// reap the child.
+		if !reaped {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	}()
 	killed := false
 	kill := func() {
 		if !killed {
@@ -161,11 +171,15 @@ func runCrashChild(t *testing.T, exe, dir string, seed uint64, killAfter int) ui
 		require.NoError(t, err)
 		require.Greater(t, n, last, "acks must increase")
 		last = n
-		if acks++; acks >= killAfter {
+		if acks++; acks == 1 && atFirstAck != nil {
+			atFirstAck()
+		}
+		if acks >= killAfter {
 			kill()
 		}
 	}
 	err = cmd.Wait()
+	reaped = true
 	var ee *exec.ExitError
 	require.ErrorAs(t, err, &ee, "child: %s", stderr.String())
 	ws, ok := ee.Sys().(syscall.WaitStatus)
@@ -201,4 +215,25 @@ func checkCrashedLog(t *testing.T, dir string, acked uint64, trial int) {
 		require.Equal(t, testEvent(n), e, "trial %d", trial)
 	}
 	require.Equal(t, last, n)
+}
+
+// TestOpenLockedByOtherProcess: a log held by a running process (the crash
+// child) is refused at once with ErrLocked, for readers and writers alike.
+func TestOpenLockedByOtherProcess(t *testing.T) {
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	dir := filepath.Join(t.TempDir(), "log")
+	checked := false
+	runCrashChild(t, exe, dir, 1, 1, func() {
+		checked = true
+		for _, ro := range []bool{false, true} {
+			start := time.Now()
+			_, err := Open(dir, Options{ReadOnly: ro, LockTimeout: 100 * time.Millisecond})
+			require.ErrorIs(t, err, ErrLocked, "read-only %v", ro)
+			require.Less(t, time.Since(start), 5*time.Second)
+		}
+		_, err := Create(dir, Identity{}, Options{})
+		require.ErrorIs(t, err, ErrExists)
+	})
+	require.True(t, checked)
 }

@@ -77,7 +77,9 @@ type Log struct {
 
 // Open opens the log in dir. It fails with ErrNotFound when dir holds no
 // log, ErrLocked when another handle holds it, *VersionError for a log of
-// another version and *MetaError for a damaged META.
+// another version and *MetaError for a damaged META. Open reads only META
+// and the last key; it does not scan the events, so recovery should run
+// RepairTail (or Verify) before appending to a log of unknown health.
 func Open(dir string, opts Options) (*Log, error) {
 	path := filepath.Join(dir, FileName)
 	if _, err := os.Stat(path); err != nil {
