@@ -21,7 +21,7 @@ func main() {
 // run builds the app and runs it, returning the process exit status.
 func run(args []string) int {
 	app := newApp()
-	if err := app.Run(args); err != nil {
+	if err := app.Run(reorderArgs(app, args)); err != nil {
 		fmt.Fprintln(os.Stderr, "king:", err)
 		if coder, ok := err.(cli.ExitCoder); ok && coder.ExitCode() != 0 {
 			return coder.ExitCode()
@@ -32,7 +32,7 @@ func run(args []string) int {
 }
 
 func newApp() *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:                 "king",
 		Usage:                "run and inspect event-sourced Urbit-style piers",
 		Version:              version,
@@ -45,8 +45,16 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			versionCommand(),
 			nounCommand(),
+			serfCommand(),
+			newCommand(),
+			runCommand(),
+			replayCommand(),
+			infoCommand(),
+			logCommand(),
 		},
 	}
+	app.Commands = append(app.Commands, maintCommands()...)
+	return app
 }
 
 func versionCommand() *cli.Command {

@@ -1,0 +1,80 @@
+package serf_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kingserf/king/ipc"
+	"github.com/kingserf/king/serf"
+)
+
+func TestParseArgs(t *testing.T) {
+	good := []struct {
+		args []string
+		want serf.Config
+	}{
+		{[]string{"/p", "", "0", "50000", "0"}, serf.Config{Pier: "/p", CacheSize: 50000}},
+		{[]string{"pier", "k3y", "80", "0", "12"},
+			serf.Config{Pier: "pier", Key: "k3y", Flags: serf.Verbose | serf.Quiet, RockEvent: 12}},
+		{[]string{"p", "", "4294967295", "2147483647", "18446744073709551615"},
+			serf.Config{Pier: "p", Flags: 0xffffffff, CacheSize: 2147483647, RockEvent: 18446744073709551615}},
+	}
+	for _, tt := range good {
+		got, err := serf.ParseArgs(tt.args)
+		require.NoError(t, err, "%q", tt.args)
+		require.Equal(t, tt.want, got)
+	}
+	bad := []struct {
+		args []string
+		want string
+	}{
+		{nil, "want 5 arguments"},
+		{[]string{"/p", "", "0", "0"}, "got 4"},
+		{[]string{"/p", "", "0", "0", "0", "0"}, "got 6"},
+		{[]string{"", "", "0", "0", "0"}, "pier is empty"},
+		{[]string{"/p", "", "-1", "0", "0"}, `flags "-1"`},
+		{[]string{"/p", "", "4294967296", "0", "0"}, "flags"},
+		{[]string{"/p", "", "0x10", "0", "0"}, "flags"},
+		{[]string{"/p", "", "0", "-5", "0"}, `cache-size "-5"`},
+		{[]string{"/p", "", "0", "2147483648", "0"}, "cache-size"},
+		{[]string{"/p", "", "0", "0", "x"}, `rock-event "x"`},
+		{[]string{"/p", "", "0", "0", "18446744073709551616"}, "rock-event"},
+	}
+	for _, tt := range bad {
+		_, err := serf.ParseArgs(tt.args)
+		require.ErrorIs(t, err, serf.ErrConfig, "%q", tt.args)
+		require.Contains(t, err.Error(), tt.want)
+	}
+}
+
+func TestFlags(t *testing.T) {
+	require.Equal(t, "0", serf.Flags(0).String())
+	require.Equal(t, "verbose|dry-run", (serf.Verbose | serf.DryRun).String())
+	require.Equal(t, "debug-ram|trace|0x200", serf.Flags(1|256|512).String())
+	require.Equal(t, serf.Flags(512), serf.Flags(1|256|512).Unknown())
+	require.Equal(t, serf.DebugRAM|serf.Trace, serf.Flags(1|256|512|16).Inert())
+	require.True(t, (serf.Verbose | serf.Quiet).Has(serf.Quiet))
+	require.False(t, serf.Verbose.Has(serf.Verbose|serf.Quiet))
+	// The bits of PROTOCOL.md §3.3.
+	for bit, f := range map[serf.Flags]serf.Flags{1: serf.DebugRAM, 2: serf.DebugCPU, 4: serf.CheckCorrupt,
+		8: serf.CheckFatal, 16: serf.Verbose, 32: serf.DryRun, 64: serf.Quiet, 128: serf.Hashless, 256: serf.Trace} {
+		require.Equal(t, bit, f)
+	}
+	f, err := serf.ParseFlags("17")
+	require.NoError(t, err)
+	require.Equal(t, serf.DebugRAM|serf.Verbose, f)
+}
+
+func TestFramingFromEnv(t *testing.T) {
+	for v, want := range map[string]ipc.Framing{"": ipc.Legacy, "legacy": ipc.Legacy, "newt": ipc.Newt} {
+		t.Setenv(serf.FramingEnv, v)
+		got, err := serf.FramingFromEnv()
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+	}
+	t.Setenv(serf.FramingEnv, "auto")
+	_, err := serf.FramingFromEnv()
+	require.ErrorIs(t, err, serf.ErrConfig)
+	require.Contains(t, err.Error(), "KING_SERF_FRAMING")
+}
