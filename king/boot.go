@@ -40,9 +40,9 @@ func (s *Serf) Boot(ctx context.Context, events []noun.Noun) (mug uint32, err er
 }
 
 // playReply waits for the reply to a %play of events first..last and
-// brings the state up to date. A %play %bail is a *PlayBailError, with
-// the serf left after the event before the one that crashed (for a boot,
-// which is all or nothing, still empty).
+// brings the state up to date. A %play %bail is a *PlayBailError; the
+// serf keeps the state it names, after the last event that succeeded (for
+// a boot, which is all or nothing, none).
 func (s *Serf) playReply(ctx context.Context, st *serfState, first, last uint64) error {
 	p, err := s.recv(ctx, st)
 	if err != nil {
@@ -56,10 +56,10 @@ func (s *Serf) playReply(ctx context.Context, st *serfState, first, last uint64)
 		switch {
 		case first == 1:
 			st.eve, st.mug = 0, 0
-		case p.Eve >= first && p.Eve <= last:
-			st.eve, st.mug = p.Eve-1, p.Mug
+		case p.Eve >= first-1 && p.Eve < last:
+			st.eve, st.mug = p.Eve, p.Mug
 		default:
-			return s.unexpected(st, p, fmt.Sprintf("%%play reply for events %d to %d", first, last))
+			return s.unexpected(st, p, fmt.Sprintf("%%play bail within events %d to %d", first, last))
 		}
 		return &PlayBailError{Eve: p.Eve, Mug: p.Mug, Goof: p.Goof}
 	default:

@@ -3,6 +3,7 @@ package king
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"time"
@@ -75,9 +76,9 @@ const (
 // Config says which serf to start and how to talk to it. The zero value
 // of every field is usable and documented.
 type Config struct {
-	// SerfPath is the serf binary. "" means this program itself
-	// (os.Executable), which must then implement `serf` as its first
-	// argument, as `king serf` does. The argv is always
+	// SerfPath is the serf binary; a name without a slash is looked up in
+	// PATH. "" means this program itself (os.Executable), which must then
+	// implement `serf` as its first argument, as `king serf` does. The argv is always
 	// <SerfPath> serf <Pier> <Key> <Flags> <CacheSize> <RockEvent>.
 	SerfPath string
 	// Pier is the pier directory handed to the serf.
@@ -106,11 +107,13 @@ type Config struct {
 	// stderr goroutine. nil means: log each line at Info level.
 	OnStderr func(line string)
 	// OnSlog receives each %slog plea. It runs on the Serf's plea-reading
-	// goroutine, so it must be quick: a slow callback stalls every reply.
+	// goroutine, so it must be quick (a slow callback stalls every reply)
+	// and must not call the Serf's flows, Stop or LastEvent (the flow
+	// holding the lock may be waiting for the reply behind this plea).
 	// nil means: render the tank and log it at Info level.
 	OnSlog func(pri uint64, tank noun.Noun)
-	// OnFlog receives each %flog plea, on the plea-reading goroutine like
-	// OnSlog. nil means: log it at Info level.
+	// OnFlog receives each %flog plea, on the plea-reading goroutine and
+	// under the same rules as OnSlog. nil means: log it at Info level.
 	OnFlog func(text string)
 	// OnDeath is called exactly once when the serf process has ended,
 	// expected or not, after Done is closed, with ExitErr's value: nil for
@@ -120,12 +123,20 @@ type Config struct {
 
 // withDefaults returns c with zero fields replaced by their defaults.
 func (c Config) withDefaults() (Config, error) {
-	if c.SerfPath == "" {
+	switch {
+	case c.SerfPath == "":
 		exe, err := os.Executable()
 		if err != nil {
 			return c, fmt.Errorf("king: find this binary to run as the serf: %w", err)
 		}
 		c.SerfPath = exe
+	case !strings.ContainsRune(c.SerfPath, os.PathSeparator):
+		// A bare name is looked up in PATH, as a shell would.
+		path, err := exec.LookPath(c.SerfPath)
+		if err != nil {
+			return c, fmt.Errorf("king: find serf binary: %w", err)
+		}
+		c.SerfPath = path
 	}
 	if c.CacheSize == 0 {
 		c.CacheSize = DefaultCacheSize

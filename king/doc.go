@@ -31,6 +31,10 @@
 // call returns ErrSerfNotRunning. Answers that are part of the protocol
 // (a bail, a crashed peek) are errors of the call only; the serf goes on.
 //
+// Run holds the lock only while it has work in flight, not for its whole
+// life, so that Snapshot, Scry or LastEvent from other goroutines get
+// their turn whenever the serf is idle.
+//
 // # Contexts
 //
 // A context is checked while waiting for the lock and between writs.

@@ -124,11 +124,13 @@ func (e *PeekBailError) Error() string {
 }
 
 // PlayBailError is a %play batch that failed ([%play %bail eve mug goof]).
-// The serf holds the state after event Eve-1, whose mug is Mug.
+// As in Urbit's serf, eve and mug are those of the last event that
+// succeeded, which is the state the serf keeps: event Eve+1 crashed.
 type PlayBailError struct {
-	// Eve is the event that crashed.
+	// Eve is the serf's last event after the bail, the last that
+	// succeeded (0 for a failed boot).
 	Eve uint64
-	// Mug is the mug of the kernel after the last event that succeeded.
+	// Mug is the mug of the kernel after Eve.
 	Mug uint32
 	// Goof is the crash.
 	Goof ipc.Goof
@@ -136,9 +138,12 @@ type PlayBailError struct {
 
 // Error implements error.
 func (e *PlayBailError) Error() string {
-	return fmt.Sprintf("king: replay of event %d crashed: %s (mug after event %d: %#08x)",
-		e.Eve, e.Goof, e.Eve-1, e.Mug)
+	return fmt.Sprintf("king: replay of event %d crashed: %s (serf keeps event %d, mug %#08x)",
+		e.Crashed(), e.Goof, e.Eve, e.Mug)
 }
+
+// Crashed returns the number of the event that crashed, Eve+1.
+func (e *PlayBailError) Crashed() uint64 { return e.Eve + 1 }
 
 // BailDuringReplayError is an event replayed through %work (Swim) that
 // crashed, and whose %crud replacement crashed too. No event number was

@@ -38,8 +38,9 @@ const (
 	modeCloseStdout = "closestdout" // closes stdout on the first writ, keeps running
 	modeProto2      = "proto2"      // announces protocol version 2
 	modeStderrExit  = "stderrexit"  // writes 60 stderr lines and exits 7 before %ripe
-	modeBytes       = "bytes"       // writes fakeBytesEnv to stdout, then waits for EOF
+	modeBytes       = "bytes"       // writes fakeBytesEnv to stdout, closes it, exits on any input
 	modeEcho        = "echo"        // echoes legacy frames unchanged (benchmark baseline)
+	modeFds         = "fds"         // lists its open descriptors on stderr, then acts as ok
 )
 
 const (
@@ -47,13 +48,20 @@ const (
 	floodFlogs = 20
 )
 
-// Jobs (atoms) the fake treats specially.
+// Jobs the fake treats specially.
 var (
-	jobCrash = noun.Cord("crash") // %work: %swap; %play: %bail
-	jobBail  = noun.Cord("bail")  // %work: %bail
-	jobLoop  = noun.Cord("loop")  // %work: waits for SIGINT, then %bail %intr
-	jobHang  = noun.Cord("hang")  // %work: never answers
+	jobCrash = fakeJob("crash") // %work: %swap; %play: %bail
+	jobBail  = fakeJob("bail")  // %work: %bail
+	jobLoop  = fakeJob("loop")  // %work: waits for SIGINT, then %bail %intr
+	jobHang  = fakeJob("hang")  // %work: never answers
+	// peekCrash is the peek sample the fake answers with %bail.
+	peekCrash = ipc.PeekPath(ipc.LocalGang(), "crash")
 )
+
+// fakeJob is a job [now ovum] with now 0 and ovum [/fake card].
+func fakeJob(card string) noun.Noun {
+	return noun.T(noun.Zero, noun.Path("fake"), noun.Cord(card))
+}
 
 // fakeMug is the fake's mug after an event: a chain over the jobs.
 func fakeMug(prev uint32, job noun.Noun) uint32 {
@@ -77,8 +85,16 @@ func runFakeSerf(mode string, args []string) int {
 			return 2
 		}
 		os.Stdout.Write(b)
-		io.Copy(io.Discard, os.Stdin)
+		os.Stdout.Close()
+		// Any writ (such as %exit) or EOF ends it.
+		os.Stdin.Read(make([]byte, 1))
 		return 0
+	case modeFds:
+		ents, _ := os.ReadDir("/proc/self/fd")
+		for _, e := range ents {
+			target, _ := os.Readlink("/proc/self/fd/" + e.Name())
+			fmt.Fprintf(os.Stderr, "fd %s %s\n", e.Name(), target)
+		}
 	case modeStderrExit:
 		for i := range 60 {
 			fmt.Fprintf(os.Stderr, "line %d\n", i)
@@ -95,11 +111,12 @@ func runFakeSerf(mode string, args []string) int {
 }
 
 type fakeSerf struct {
-	mode string
-	r    *ipc.Reader
-	w    *ipc.Writer
-	eve  uint64
-	mug  uint32
+	mode   string
+	sigint chan os.Signal // SIGINT, caught from the start like a real serf
+	r      *ipc.Reader
+	w      *ipc.Writer
+	eve    uint64
+	mug    uint32
 }
 
 func (f *fakeSerf) run() int {
@@ -112,6 +129,8 @@ func (f *fakeSerf) run() int {
 		io.Copy(io.Discard, os.Stdin)
 		return 0
 	}
+	f.sigint = make(chan os.Signal, 1)
+	signal.Notify(f.sigint, syscall.SIGINT)
 	pro := uint64(1)
 	if f.mode == modeProto2 {
 		pro = 2
@@ -164,7 +183,7 @@ func (f *fakeSerf) handle(w ipc.Writ) (code int, exit bool) {
 	case ipc.LiveSave, ipc.LiveCram, ipc.LiveMeld, ipc.LivePack:
 		f.w.WritePlea(ipc.Live{})
 	case ipc.Peek:
-		if noun.Equal(w.Sample, jobCrash) {
+		if noun.Equal(w.Sample, peekCrash) {
 			f.w.WritePlea(ipc.PeekBail{Goof: fakeGoof("exit")})
 			break
 		}
@@ -183,12 +202,13 @@ func (f *fakeSerf) handle(w ipc.Writ) (code int, exit bool) {
 
 func (f *fakeSerf) play(w ipc.Play) {
 	if w.Eve != f.eve+1 {
-		f.w.WritePlea(ipc.PlayBail{Eve: w.Eve, Mug: f.mug, Goof: fakeGoof("play-eve")})
+		f.w.WritePlea(ipc.PlayBail{Eve: f.eve, Mug: f.mug, Goof: fakeGoof("play-eve")})
 		return
 	}
-	for i, job := range w.Events {
+	for _, job := range w.Events {
 		if noun.Equal(job, jobCrash) {
-			f.w.WritePlea(ipc.PlayBail{Eve: w.Eve + uint64(i), Mug: f.mug, Goof: fakeGoof("exit")})
+			// Like Urbit's serf: the last event that succeeded.
+			f.w.WritePlea(ipc.PlayBail{Eve: f.eve, Mug: f.mug, Goof: fakeGoof("exit")})
 			return
 		}
 		f.eve++
@@ -205,10 +225,7 @@ func (f *fakeSerf) work(w ipc.Work) {
 		f.w.WritePlea(ipc.WorkBail{Goofs: []ipc.Goof{fakeGoof("exit"), fakeGoof("exit")}})
 		return
 	case noun.Equal(w.Job, jobLoop):
-		sig := make(chan os.Signal, 1)
-		signal.Notify(sig, syscall.SIGINT)
-		<-sig
-		signal.Stop(sig)
+		<-f.sigint
 		f.w.WritePlea(ipc.WorkBail{Goofs: []ipc.Goof{fakeGoof("intr")}})
 		return
 	case noun.Equal(w.Job, jobCrash):
@@ -258,4 +275,3 @@ func parsePidLine(line string) (int, bool) {
 	}
 	return pid, true
 }
-

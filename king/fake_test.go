@@ -2,11 +2,9 @@ package king
 
 import (
 	"context"
-	"errors"
 	"os"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -60,7 +58,7 @@ func TestFakeFlows(t *testing.T) {
 			res, err := s.Scry(ctx, ipc.LocalGang(), noun.Path("x", "count"))
 			require.NoError(t, err)
 			require.True(t, noun.Equal(noun.Some(noun.T(noun.Cord("noun"), noun.Atom(3))), res), noun.String(res))
-			_, err = s.Peek(ctx, 0, jobCrash)
+			_, err = s.Peek(ctx, 0, peekCrash)
 			var pb *PeekBailError
 			require.ErrorAs(t, err, &pb)
 			require.Equal(t, "exit", pb.Goof.Mote)
@@ -69,7 +67,6 @@ func TestFakeFlows(t *testing.T) {
 			require.NoError(t, err)
 			require.EqualValues(t, 3, eve)
 			require.Equal(t, wantMug, mug)
-			require.NoError(t, s.SendSIGINT() /* idle: harmless to the fake */)
 
 			require.NoError(t, s.Stop(ctx))
 			requireGone(t, s)
@@ -242,58 +239,13 @@ func snapshotFlow(s *Serf) error { return s.Snapshot(context.Background()) }
 
 func runOneWork(s *Serf) error {
 	reqs := make(chan Request, 1)
-	reqs <- Work{Job: noun.Atom(1), Done: func(WorkResult) { panic("no result expected") }}
+	reqs <- Work{Job: jobs(1)[0], Done: func(WorkResult) { panic("no result expected") }}
 	close(reqs)
 	return s.Run(context.Background(), reqs, RunOptions{})
 }
 
 func replayThree(s *Serf) error {
 	return s.Replay(context.Background(), events(1, 3), 3, nil)
-}
-
-// A serf that ignores %exit is SIGKILLed ExitTimeout (2 s by default)
-// after Stop sent it, and reaped.
-func TestFakeIgnoresExit(t *testing.T) {
-	t.Parallel()
-	cfg := fakeConfig(t, modeIgnoreExit)
-	s, _, err := Start(context.Background(), cfg)
-	require.NoError(t, err)
-	t0 := time.Now()
-	require.NoError(t, s.Stop(context.Background()))
-	waited := time.Since(t0)
-	require.GreaterOrEqual(t, waited, DefaultExitTimeout, "SIGKILL came before the exit timeout")
-	require.Less(t, waited, DefaultExitTimeout+500*time.Millisecond, "SIGKILL came late")
-	requireGone(t, s)
-	var exit *ExitError
-	require.ErrorAs(t, s.ExitErr(), &exit)
-	require.Equal(t, syscall.SIGKILL, exit.State.Sys().(syscall.WaitStatus).Signal())
-}
-
-// Stop of a serf stuck in a flow does not wait for the flow: after
-// ExitTimeout it kills the serf, and the flow fails.
-func TestFakeStopWhileStuck(t *testing.T) {
-	t.Parallel()
-	cfg := fakeConfig(t, modeOK)
-	cfg.ExitTimeout = 200 * time.Millisecond
-	s, _, err := Start(context.Background(), cfg)
-	require.NoError(t, err)
-	spinning := make(chan struct{})
-	runErr := make(chan error, 1)
-	reqs := make(chan Request, 1)
-	reqs <- Work{Job: jobHang}
-	go func() {
-		runErr <- s.Run(context.Background(), reqs, RunOptions{Spinner: func(sp SpinState) {
-			if sp.Busy {
-				close(spinning)
-			}
-		}})
-	}()
-	<-spinning
-	t0 := time.Now()
-	require.NoError(t, s.Stop(context.Background()))
-	require.GreaterOrEqual(t, time.Since(t0), cfg.ExitTimeout)
-	require.ErrorIs(t, <-runErr, ErrConnectionClosed)
-	requireGone(t, s)
 }
 
 // %slog and %flog flooding in between replies reach their callbacks and
@@ -330,13 +282,8 @@ func TestFakeConcurrentCalls(t *testing.T) {
 	s, _ := startFake(t, fakeConfig(t, modeOK))
 	ctx := context.Background()
 	reqs := make(chan Request)
-	var runErr error
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		runErr = s.Run(ctx, reqs, RunOptions{MaxInFlight: 4})
-	}()
+	runErr := make(chan error, 1)
+	go func() { runErr <- s.Run(ctx, reqs, RunOptions{MaxInFlight: 4}) }()
 	const workers, each = 4, 25
 	var done atomic.Int64
 	var flows sync.WaitGroup
@@ -347,11 +294,11 @@ func TestFakeConcurrentCalls(t *testing.T) {
 			for i := range each {
 				switch (w + i) % 4 {
 				case 0:
-					reqs <- Work{Job: noun.Atom(uint64(i)), Done: func(r WorkResult) {
+					sendReq(t, reqs, runErr, Work{Job: jobs(i + 1)[i], Done: func(r WorkResult) {
 						if r.Kind == WorkDone {
 							done.Add(1)
 						}
-					}}
+					}})
 				case 1:
 					_, err := s.Scry(ctx, ipc.LocalGang(), noun.Path("x"))
 					require.NoError(t, err)
@@ -365,33 +312,20 @@ func TestFakeConcurrentCalls(t *testing.T) {
 		}()
 	}
 	flows.Wait()
-	reqs <- Kill{}
-	wg.Wait()
-	require.NoError(t, runErr)
+	sendReq(t, reqs, runErr, Kill{})
+	require.NoError(t, <-runErr)
 	eve, _, err := s.LastEvent()
 	require.NoError(t, err)
 	require.EqualValues(t, done.Load(), eve)
 	require.NotZero(t, eve)
 }
 
-// Stop racing a serf that dies on its own, and other Stops.
-func TestFakeStopRacesDeath(t *testing.T) {
-	t.Parallel()
-	s, _, err := Start(context.Background(), fakeConfig(t, modeDiePlay))
-	require.NoError(t, err)
-	var wg sync.WaitGroup
-	errs := make(chan error, 4)
-	wg.Add(4)
-	go func() { defer wg.Done(); errs <- replayThree(s) }()
-	for range 3 {
-		go func() { defer wg.Done(); errs <- s.Stop(context.Background()) }()
+// sendReq sends req to a Run, failing if Run has returned instead.
+func sendReq(t testing.TB, reqs chan<- Request, runErr chan error, req Request) {
+	select {
+	case reqs <- req:
+	case err := <-runErr:
+		runErr <- err
+		t.Errorf("Run returned early: %v", err)
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil && !errors.Is(err, ErrConnectionClosed) && !errors.Is(err, ErrSerfNotRunning) {
-			t.Fatalf("unexpected error %v", err)
-		}
-	}
-	requireGone(t, s)
 }

@@ -36,7 +36,7 @@ func numbered(first uint64, jobs []noun.Noun) iter.Seq2[ReplayEvent, error] {
 func jobs(n int) []noun.Noun {
 	out := make([]noun.Noun, n)
 	for i := range out {
-		out[i] = noun.T(noun.Cord("job"), noun.Atom(uint64(i)))
+		out[i] = noun.T(noun.Atom(uint64(i)), noun.Path("job"), noun.Atom(uint64(i)))
 	}
 	return out
 }

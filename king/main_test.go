@@ -15,12 +15,12 @@ import (
 	"go.uber.org/goleak"
 )
 
-// realSerfPath is the king binary built from ../cmd/king for tests and
-// examples against the real serf ("" if the build failed; realSerfErr
+// serfBinary is the king binary built from ../cmd/king for tests and
+// examples against the real serf ("" if the build failed; serfBinaryErr
 // says why).
 var (
-	realSerfPath string
-	realSerfErr  error
+	serfBinary    string
+	serfBinaryErr error
 )
 
 func TestMain(m *testing.M) {
@@ -35,7 +35,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "king tests:", err)
 		os.Exit(2)
 	}
-	realSerfPath, realSerfErr = buildKing(dir)
+	serfBinary, serfBinaryErr = buildKing(dir)
 	code := m.Run()
 	os.RemoveAll(dir)
 	if code == 0 {

@@ -118,6 +118,7 @@ func (s *Serf) superviseProcess(p *pipes, started chan<- spawned) {
 			Setpgid: true,
 		},
 	}
+	markInheritedCloseOnExec()
 	proc, err := os.StartProcess(s.cfg.SerfPath, s.cfg.argv(), attr)
 	started <- spawned{proc: proc, err: err}
 	if err != nil {

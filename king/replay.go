@@ -40,10 +40,11 @@ type ReplayProgress struct {
 // after each batch is answered.
 //
 // The events must be numbered from LastEvent()+1 without gaps; otherwise
-// Replay stops before the offending event with an *EventNumberError. A
-// batch that crashes stops the replay with a *PlayBailError; the serf
-// keeps the state before the crashed event. An error from source stops it
-// too, wrapped. ctx is checked between batches.
+// Replay replays the events before the offending one and returns an
+// *EventNumberError. An error from source likewise ends the replay after
+// the events before it, and is returned wrapped. A batch that crashes
+// stops the replay with a *PlayBailError; the serf keeps the state before
+// the crashed event. ctx is checked between batches.
 //
 // While the serf computes one batch, Replay pulls and encodes the next,
 // but it sends it only once the previous one succeeded: a batch sent
@@ -65,7 +66,8 @@ func (s *Serf) Replay(ctx context.Context, source iter.Seq2[ReplayEvent, error],
 
 	next := st.eve + 1
 	batch := make([]noun.Noun, 0, batchSize)
-	var stop error
+	var stop error    // why the source loop ended early
+	var shipErr error // a failure while sending or settling
 	for ev, err := range source {
 		if err != nil {
 			stop = fmt.Errorf("king: replay source: %w", err)
@@ -78,19 +80,22 @@ func (s *Serf) Replay(ctx context.Context, source iter.Seq2[ReplayEvent, error],
 		batch = append(batch, ev.Job)
 		next++
 		if len(batch) == batchSize {
-			if stop = r.ship(batch); stop != nil {
+			if shipErr = r.ship(batch); shipErr != nil {
 				break
 			}
 			batch = batch[:0]
 		}
 	}
-	if stop == nil && len(batch) > 0 {
-		stop = r.ship(batch)
+	// The events before a gap or a source error are good: replay them.
+	if shipErr == nil && len(batch) > 0 {
+		shipErr = r.ship(batch)
 	}
-	// The batch in flight came before whatever stopped the loop, so its
-	// failure is the one to report.
-	if err := r.settle(); err != nil {
-		return err
+	if shipErr == nil {
+		shipErr = r.settle()
+	}
+	if shipErr != nil {
+		// It concerns events before whatever else stopped the loop.
+		return shipErr
 	}
 	return stop
 }

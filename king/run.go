@@ -78,10 +78,7 @@ func (r *runner) loop(requests <-chan Request) error {
 		}
 		select {
 		case req, ok := <-in:
-			if !ok {
-				return r.drain()
-			}
-			if done, err := r.serve(req); done || err != nil {
+			if done, err := r.take(requests, req, ok); done || err != nil {
 				return err
 			}
 		case m, ok := <-out:
@@ -89,17 +86,46 @@ func (r *runner) loop(requests <-chan Request) error {
 				return err
 			}
 		case <-died:
+			// hold notices the death and returns ErrSerfNotRunning.
 			if err := r.hold(); err != nil {
 				return err
 			}
-			return notRunning(r.st.dead)
+			return ErrSerfNotRunning
 		case <-r.ctx.Done():
 			return r.cancel()
 		}
 	}
 }
 
-// serve handles one request; done reports that Run should return.
+// take serves req and, while they are works that fit in flight, the
+// requests already waiting behind it, then writes their writs in one
+// go. done reports that Run should return.
+func (r *runner) take(requests <-chan Request, req Request, ok bool) (done bool, err error) {
+	for {
+		if !ok {
+			return true, r.drain()
+		}
+		if done, err := r.serve(req); done || err != nil {
+			return done, err
+		}
+		if _, work := req.(Work); !work || r.inFlight() >= r.opts.MaxInFlight {
+			break
+		}
+		select {
+		case req, ok = <-requests:
+			continue
+		default:
+		}
+		break
+	}
+	if r.st == nil {
+		return false, nil
+	}
+	return false, r.s.flush(r.st)
+}
+
+// serve handles one request; done reports that Run should return. A Work
+// is only staged: take writes it.
 func (r *runner) serve(req Request) (done bool, err error) {
 	switch req := req.(type) {
 	case Work:
@@ -163,7 +189,7 @@ func (r *runner) work(w Work) error {
 		return err
 	}
 	frame := noun.Jam(ipc.Work{Mil: w.Mil, Job: w.Job}.Noun())
-	if err := r.s.sendFrame(r.st, frame); err != nil {
+	if err := r.s.stageFrame(r.st, frame); err != nil {
 		return err
 	}
 	if r.head > 0 && r.head >= cap(r.flight)/2 {
@@ -218,6 +244,11 @@ func (r *runner) reply(m pleaMsg, ok bool) error {
 
 // drain waits until no work is in flight.
 func (r *runner) drain() error {
+	if r.st != nil {
+		if err := r.s.flush(r.st); err != nil {
+			return err
+		}
+	}
 	for r.inFlight() > 0 {
 		select {
 		case m, ok := <-r.s.pleas:
@@ -237,6 +268,9 @@ func (r *runner) cancel() error {
 	cause := r.ctx.Err()
 	if r.inFlight() == 0 {
 		return cause
+	}
+	if err := r.s.flush(r.st); err != nil {
+		return err
 	}
 	grace := time.NewTimer(r.s.cfg.ExitTimeout)
 	defer grace.Stop()

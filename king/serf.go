@@ -1,6 +1,7 @@
 package king
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -27,9 +28,12 @@ type Serf struct {
 	proc *os.Process
 	info Info
 
-	// stdin is the write end of the serf's stdin and w frames writs onto
-	// it. Only the holder of the state lock writes (Stop included).
+	// stdin is the write end of the serf's stdin; w frames writs into bw,
+	// which buffers them so that Run can send several in one write(2).
+	// Only the holder of the state lock writes (Stop included), and it
+	// flushes before it waits for a reply.
 	stdin *os.File
+	bw    *bufio.Writer
 	w     *ipc.Writer
 
 	// pleas carries, in order, every plea but %slog and %flog from the
@@ -187,7 +191,23 @@ func (s *Serf) send(st *serfState, w ipc.Writ) error {
 
 // sendFrame writes one jammed writ; a failed write fails the serf.
 func (s *Serf) sendFrame(st *serfState, payload []byte) error {
+	if err := s.stageFrame(st, payload); err != nil {
+		return err
+	}
+	return s.flush(st)
+}
+
+// stageFrame buffers one jammed writ without writing it yet.
+func (s *Serf) stageFrame(st *serfState, payload []byte) error {
 	if err := s.w.WriteFrame(payload); err != nil {
+		return s.fail(st, fmt.Errorf("%w: write writ: %w", ErrConnectionClosed, err))
+	}
+	return nil
+}
+
+// flush writes the buffered writs; a failed write fails the serf.
+func (s *Serf) flush(st *serfState) error {
+	if err := s.bw.Flush(); err != nil {
 		return s.fail(st, fmt.Errorf("%w: write writ: %w", ErrConnectionClosed, err))
 	}
 	return nil

@@ -1,6 +1,7 @@
 package king
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"time"
@@ -9,6 +10,10 @@ import (
 
 	"github.com/kingserf/king/ipc"
 )
+
+// writeBuffer is the size of the buffer writs are staged in: a pipe's
+// capacity. A larger writ bypasses it.
+const writeBuffer = 64 << 10
 
 // Info is what Start learned from the serf's %ripe.
 type Info struct {
@@ -29,8 +34,9 @@ type Info struct {
 
 // Start spawns a serf and waits for its %ripe handshake.
 //
-// The serf gets piped stdin, stdout and stderr and no other descriptor;
-// its argv is Config.argv's. Start waits up to Config.RipeTimeout for
+// The serf gets piped stdin, stdout and stderr and no other descriptor,
+// its own process group, and the argv
+// <SerfPath> serf <Pier> <Key> <Flags> <CacheSize> <RockEvent>. Start waits up to Config.RipeTimeout for
 // %ripe (ErrRipeTimeout), or until ctx ends, detects the framing from that
 // first frame, and checks the protocol version (*ProtocolVersionError).
 // Any failure after the process started kills and reaps it before Start
@@ -99,7 +105,8 @@ func (s *Serf) awaitRipe(ctx context.Context, st *serfState) error {
 	}
 	s.info = Info{Proto: ripe.Proto, Hon: ripe.Hon, Nock: ripe.Nock, Eve: ripe.Eve,
 		Mug: ripe.Mug, Framing: m.framing, Pid: s.info.Pid}
-	s.w = ipc.NewWriter(s.stdin, m.framing)
+	s.bw = bufio.NewWriterSize(s.stdin, writeBuffer)
+	s.w = ipc.NewWriter(s.bw, m.framing)
 	st.eve, st.mug = ripe.Eve, ripe.Mug
 	return nil
 }

@@ -56,7 +56,11 @@ func (s *Serf) Stop(ctx context.Context) error {
 		return nil
 	}
 	st.dead = errStopped
-	if err := s.w.WriteWrit(ipc.LiveExit{Code: 0}); err != nil {
+	err := s.w.WriteWrit(ipc.LiveExit{Code: 0})
+	if err == nil {
+		err = s.bw.Flush()
+	}
+	if err != nil {
 		s.log.Debug("send %exit", zap.Error(err))
 	}
 	exitWait := time.NewTimer(s.cfg.ExitTimeout)
