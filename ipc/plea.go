@@ -55,9 +55,10 @@ type PeekBail struct{ Goof Goof }
 // kernel after its last event.
 type PlayDone struct{ Mug uint32 }
 
-// PlayBail is [%play %bail eve mug goof]: event Eve of the batch crashed
-// with Goof; Mug is the mug of the kernel as the serf keeps it, after the
-// last event that succeeded.
+// PlayBail is [%play %bail eve mug goof]: the batch stopped at a crash
+// with Goof. As in Urbit's serf (which sends its dun_d), Eve is the last
+// event that succeeded, so event Eve+1 is the one that crashed, and Mug is
+// the mug of the kernel after event Eve, the state the serf keeps.
 type PlayBail struct {
 	Eve  uint64
 	Mug  uint32
