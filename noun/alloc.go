@@ -41,11 +41,22 @@ const (
 	maxSlabShift = 12
 )
 
-// init sizes the arena for an input of nbits bits. The slab size guesses
-// one cell per two input bytes, so a small message allocates a small slab.
-func (a *cellArena) init(nbits uint64) {
+// indexLen is the number of index entries for an input of nbits bits.
+func indexLen(nbits uint64) uint64 { return nbits/64 + 1 }
+
+// doneLen is the number of words of done bits for an input of nbits bits.
+// Every cell allocated has consumed 2 bits of tag, so there are at most
+// nbits/2 of them. (A valid noun has at most nbits/4 cells, but hostile
+// input can open cells to the very end.)
+func doneLen(nbits uint64) uint64 { return nbits/2/64 + 1 }
+
+// init sets the arena up for an input of nbits bits, with zeroed index
+// (indexLen entries) and done (doneLen words). The slab size guesses one
+// cell per two input bytes, so a small message allocates a small slab.
+func (a *cellArena) init(nbits uint64, index []startEntry, done []uint64) {
 	a.shift = uint(min(max(bits.Len64(nbits/16), minSlabShift), maxSlabShift))
-	a.index = make([]startEntry, nbits/64+1)
+	a.index = index
+	a.done = done
 }
 
 // alloc returns a fresh cell that starts at offset pos, and its number.
@@ -55,9 +66,6 @@ func (a *cellArena) alloc(pos uint64) (*cellNode, uint64) {
 	mask := uint64(1)<<a.shift - 1
 	if i&mask == 0 {
 		a.slabs = append(a.slabs, make([]cellNode, 1<<a.shift))
-	}
-	if i%64 == 0 {
-		a.done = append(a.done, 0)
 	}
 	w := pos / 64
 	for a.filled < w {

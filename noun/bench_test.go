@@ -1,6 +1,8 @@
 package noun_test
 
 import (
+	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -14,18 +16,34 @@ type benchCorpus struct {
 	events       [][]byte // one jam per event
 }
 
-var loadBench = sync.OnceValue(func() benchCorpus {
+var loadBench = sync.OnceValues(func() (benchCorpus, error) {
 	evs := corpus.Events(1, 10_000)
 	jams := make([][]byte, len(evs))
 	for i, e := range evs {
 		jams[i] = noun.Jam(e)
 	}
-	return benchCorpus{
+	c := benchCorpus{
 		mixed:  noun.Jam(corpus.Mixed(1)),
 		cells:  noun.Jam(corpus.Cells(1)),
 		events: jams,
 	}
+	// The corpora must keep the sizes the targets are stated for.
+	if n := len(c.mixed); n < 2_500_000 || n > 3_500_000 {
+		return c, fmt.Errorf("mixed corpus is %d bytes, want about 3 MB", n)
+	}
+	if n := len(c.cells); n < 4_000_000 || n > 6_000_000 {
+		return c, fmt.Errorf("cells corpus is %d bytes, want about 5 MB", n)
+	}
+	return c, nil
 })
+
+func corpora(b *testing.B) benchCorpus {
+	c, err := loadBench()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
 
 // fresh returns a newly decoded copy of the noun jammed in b: no mug is
 // cached in it, as in a noun just built or received.
@@ -37,11 +55,22 @@ func fresh(b testing.TB, data []byte) noun.Noun {
 	return n
 }
 
-func bigCorpora() []struct {
+// freshUntimed is fresh with the timer stopped, followed by a collection,
+// so the timed operation neither includes the decoding nor pays for its
+// garbage.
+func freshUntimed(b *testing.B, data []byte) noun.Noun {
+	b.StopTimer()
+	n := fresh(b, data)
+	runtime.GC()
+	b.StartTimer()
+	return n
+}
+
+func bigCorpora(b *testing.B) []struct {
 	name string
 	data []byte
 } {
-	c := loadBench()
+	c := corpora(b)
 	return []struct {
 		name string
 		data []byte
@@ -49,7 +78,7 @@ func bigCorpora() []struct {
 }
 
 func BenchmarkCue(b *testing.B) {
-	for _, tc := range bigCorpora() {
+	for _, tc := range bigCorpora(b) {
 		b.Run(tc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(tc.data)))
 			b.ReportAllocs()
@@ -63,14 +92,12 @@ func BenchmarkCue(b *testing.B) {
 }
 
 func BenchmarkJam(b *testing.B) {
-	for _, tc := range bigCorpora() {
+	for _, tc := range bigCorpora(b) {
 		b.Run(tc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(tc.data)))
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				n := fresh(b, tc.data)
-				b.StartTimer()
+				n := freshUntimed(b, tc.data)
 				if out := noun.Jam(n); len(out) != len(tc.data) {
 					b.Fatalf("jam is %d bytes, want %d", len(out), len(tc.data))
 				}
@@ -80,14 +107,12 @@ func BenchmarkJam(b *testing.B) {
 }
 
 func BenchmarkMug(b *testing.B) {
-	for _, tc := range bigCorpora() {
+	for _, tc := range bigCorpora(b) {
 		b.Run(tc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(tc.data)))
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				n := fresh(b, tc.data)
-				b.StartTimer()
+				n := freshUntimed(b, tc.data)
 				noun.Mug(n)
 			}
 		})
@@ -112,6 +137,7 @@ func (e *eventBatch) take(b *testing.B) (noun.Noun, int) {
 			e.nouns[i] = fresh(b, j)
 		}
 		e.next = 0
+		runtime.GC()
 		b.StartTimer()
 	}
 	e.next++
@@ -121,7 +147,7 @@ func (e *eventBatch) take(b *testing.B) (noun.Noun, int) {
 // BenchmarkEvents measures one message each way, as a king and serf do per
 // event: jam a freshly built event, then cue the bytes.
 func BenchmarkEvents(b *testing.B) {
-	c := loadBench()
+	c := corpora(b)
 	b.Run("jam+cue", func(b *testing.B) {
 		batch := eventBatch{jams: c.events}
 		b.ReportAllocs()

@@ -122,8 +122,9 @@ func (d *decoder) run() (Noun, error) {
 //
 // Invariants: words holds the input as little-endian words followed by two
 // zero words, so peek at any offset up to nbits reads zeros past the end
-// rather than faulting; cells and the offsets where cells and direct atoms
-// started are in cells; big atoms are in bigs in increasing offset order.
+// rather than faulting; cells, and the offsets where cells and atoms of at
+// most 64 bits started, are in cells; atoms encoded in more than 64 bits
+// are in bigs in increasing offset order.
 type decoder struct {
 	words []uint64
 	nbits uint64
@@ -137,8 +138,13 @@ type bigEntry struct {
 }
 
 func (d *decoder) init(b []byte) {
-	nw := (len(b)+7)/8 + 2
-	d.words = make([]uint64, nw)
+	// One pointer-free allocation holds the input words, the offset index
+	// and the done bits: a small message costs a few allocations, not ten.
+	nw := uint64(len(b)+7)/8 + 2
+	d.nbits = 8 * uint64(len(b))
+	ni, nd := indexLen(d.nbits), doneLen(d.nbits)
+	buf := make([]uint64, nw+3*ni+nd)
+	d.words = buf[:nw:nw]
 	if nativeLittleEndian {
 		copy(unsafe.Slice((*byte)(unsafe.Pointer(&d.words[0])), 8*nw), b)
 	} else {
@@ -146,8 +152,10 @@ func (d *decoder) init(b []byte) {
 			d.words[i/8] |= uint64(c) << (8 * (i % 8))
 		}
 	}
-	d.nbits = 8 * uint64(len(b))
-	d.cells.init(d.nbits)
+	// startEntry is three words with no pointers, so a run of words can
+	// hold the index.
+	index := unsafe.Slice((*startEntry)(unsafe.Pointer(&buf[nw])), ni)
+	d.cells.init(d.nbits, index, buf[nw+3*ni:])
 }
 
 func (d *decoder) fail(pos uint64, err error) error {
@@ -194,12 +202,10 @@ func (d *decoder) atom(pos, w uint64) (Noun, uint64, error) {
 		d.markAtom(pos)
 		return Noun{v: d.read(start, b)}, start + b, nil
 	}
+	// Kept by offset even when high zero bits make it direct: decoding a
+	// wide encoding again for every backref would cost its width each time.
 	n := d.readBig(start, b)
-	if n.p == nil {
-		d.markAtom(pos) // a non-canonical encoding of a direct atom
-	} else {
-		d.bigs = append(d.bigs, bigEntry{pos: pos, n: n})
-	}
+	d.bigs = append(d.bigs, bigEntry{pos: pos, n: n})
 	return n, start + b, nil
 }
 
@@ -285,8 +291,8 @@ func (d *decoder) backref(pos uint64) (Noun, uint64, error) {
 	}
 	switch kind, n := d.cells.at(k); kind {
 	case startAtom:
-		// A direct atom: decode it again rather than keep a table of
-		// every atom. It decoded once, so it decodes again.
+		// A direct atom of at most 64 bits: decode it again rather than
+		// keep a table of every atom. It decoded once, so it decodes again.
 		n, _, err := d.atom(k, d.peek(k))
 		return n, next, err
 	case startCell:

@@ -64,6 +64,20 @@ func (s *streamBuilder) bytes() []byte {
 	return out
 }
 
+// openCellsThenRef opens hundreds of cells, completes one [0 0] deep
+// inside, and refers back to it: every cell number is far beyond what a
+// valid noun of that size could hold.
+func openCellsThenRef() []byte {
+	var s streamBuilder
+	for i := 0; i < 500; i++ {
+		s.cell()
+	}
+	inner := s.pos()
+	s.cell().atom(0).atom(0)
+	s.backref(inner)
+	return s.bytes()
+}
+
 func TestCueErrors(t *testing.T) {
 	pendingCell := new(streamBuilder).cell().backref(0).atom(1).bytes()
 	midAtom := new(streamBuilder).cell().atom(300).backref(3).bytes()
@@ -93,6 +107,9 @@ func TestCueErrors(t *testing.T) {
 		{"atom with no length", []byte{0x00}, ErrCueTruncated},
 		{"cell missing tail", new(streamBuilder).cell().atom(1).bytes(), ErrCueTruncated},
 		{"backref tag only", []byte{0x03}, ErrCueTruncated},
+		{"open cells to the end", bytes.Repeat([]byte{0x55}, 64), ErrCueTruncated},
+		{"open cells around a complete one", append(bytes.Repeat([]byte{0x55}, 100), 0x29), ErrCueTruncated},
+		{"open cells then a backref to the last", openCellsThenRef(), ErrCueTruncated},
 		{"length cut short", []byte{0x80}, ErrCueTruncated},
 		{"atom bits cut short", new(streamBuilder).bit(0).bit(0).bit(0).bit(0).bit(1).bit(1).bit(1).bytes(), ErrCueAtomLength},
 		{"64 zero bits of length prefix", append(make([]byte, 9), 0x01), ErrCueLengthPrefix},
@@ -198,12 +215,23 @@ func TestCueExponentialFanOut(t *testing.T) {
 // TestCueMemoryBounded checks that hostile lengths never drive allocation
 // beyond a small multiple of the input.
 func TestCueMemoryBounded(t *testing.T) {
+	// A 32768-bit encoding of 0, then thousands of backrefs to it: each
+	// must share the decoded atom, not decode 4 kB again.
+	var wideRefs streamBuilder
+	for i := 0; i < 4000; i++ {
+		wideRefs.cell()
+	}
+	wideRefs.bit(0).matBits(0, 32768)
+	for i := 0; i < 4000; i++ {
+		wideRefs.backref(4000 * 2)
+	}
 	inputs := map[string][]byte{
-		"huge declared atom":  append(make([]byte, 7), 0x80, 0xff, 0xff, 0xff, 0xff, 0xff),
-		"all ones":            bytes.Repeat([]byte{0xff}, 4096),
-		"balanced tree":       Jam(balancedTree(12)),
-		"long tape of atoms":  Jam(longList(10000)),
-		"alternating pattern": bytes.Repeat([]byte{0x55, 0xaa}, 4096),
+		"backrefs to a wide atom": wideRefs.bytes(),
+		"huge declared atom":      append(make([]byte, 7), 0x80, 0xff, 0xff, 0xff, 0xff, 0xff),
+		"all ones":                bytes.Repeat([]byte{0xff}, 4096),
+		"balanced tree":           Jam(balancedTree(12)),
+		"long tape of atoms":      Jam(longList(10000)),
+		"alternating pattern":     bytes.Repeat([]byte{0x55, 0xaa}, 4096),
 	}
 	for name, in := range inputs {
 		t.Run(name, func(t *testing.T) {

@@ -107,6 +107,16 @@ func shallowMug(n Noun) (uint32, bool) {
 // once: a frame remembers the head's mug while the tail is computed, so no
 // child is hashed twice.
 func mugCellDeep(root *cellNode) uint32 {
+	m, _ := mugCount(root)
+	return m
+}
+
+// mugCount is mugCellDeep that also returns how many cells it hashed.
+func mugCount(root *cellNode) (uint32, int) {
+	if m := root.mug.Load(); m != 0 {
+		return m, 0
+	}
+	count := 0
 	type frame struct {
 		c  *cellNode
 		hm uint32
@@ -139,10 +149,11 @@ func mugCellDeep(root *cellNode) uint32 {
 		}
 		m := mugPair(hm, tm)
 		c.mug.Store(m)
+		count++
 		// Return m to the frames waiting for it.
 		for {
 			if len(stack) == 0 {
-				return m
+				return m, count
 			}
 			f := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
@@ -152,6 +163,7 @@ func mugCellDeep(root *cellNode) uint32 {
 			}
 			m = mugPair(f.hm, m)
 			f.c.mug.Store(m)
+			count++
 		}
 	}
 }

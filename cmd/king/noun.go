@@ -20,6 +20,8 @@ func nounCommand() *cli.Command {
 			nounJamCommand(),
 			nounCueCommand(),
 			nounMugCommand(),
+			nounBenchCommand(),
+			nounCorpusCommand(),
 		},
 	}
 }

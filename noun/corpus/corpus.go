@@ -32,9 +32,11 @@ func newRand(seed int64, stream uint64) *rand.Rand {
 // tree of cores whose batteries are Nock formulas (deep trees of small
 // atoms: opcodes, axes, constants), with about 5% of subtrees shared, hint
 // and constant cords, and a few atoms thousands of bits wide.
-func Mixed(seed int64) noun.Noun {
+func Mixed(seed int64) noun.Noun { return mixed(seed, 35_000) }
+
+// mixed builds the mixed noun with the given number of arms.
+func mixed(seed int64, arms int) noun.Noun {
 	g := &mixedGen{r: newRand(seed, 1), terms: strings.Fields(termList)}
-	const arms = 35000
 	formulas := make([]noun.Noun, arms)
 	for i := range formulas {
 		formulas[i] = g.formula(0)
@@ -153,12 +155,14 @@ func (g *mixedGen) fresh(depth int) noun.Noun {
 	}
 }
 
-// Cells returns a noun of about 1.2 million distinct cells, about 5 MB
+// Cells returns a noun of about 1.05 million distinct cells, about 5 MB
 // jammed: a balanced tree of records [key value], each key distinct, each
 // value a random atom of up to 32 bits or a small record of two.
-func Cells(seed int64) noun.Noun {
+func Cells(seed int64) noun.Noun { return cells(seed, 420_000) }
+
+// cells builds the cells noun with the given number of records.
+func cells(seed int64, records int) noun.Noun {
 	r := newRand(seed, 2)
-	const records = 400_000
 	leaves := make([]noun.Noun, records)
 	for i := range leaves {
 		key := noun.Atom(uint64(i)*2654435761%(1<<32) | 1<<32)
