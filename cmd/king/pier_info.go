@@ -1,0 +1,90 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/kingserf/king/king/pier"
+)
+
+// infoCommand is `king info <pier>`.
+func infoCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "info",
+		Usage:     "print a pier's identity, event count, snapshot event and sizes",
+		ArgsUsage: "<pier>",
+		Description: "Reads the pier without starting a serf or taking its lock. A pier that another\n" +
+			"king is running is reported at once, with that king's pid (exit status 3).\n\n" +
+			"Ships are printed in decimal (0 is ~zod). With --json, one JSON object with the\n" +
+			"keys pier, who, fake, life, events (the last event number), last_mug,\n" +
+			"has_snapshot, snapshot_event (the event of the last snapshot the king\n" +
+			"recorded, 0 if none), snapshot_mug, log_bytes and snapshot_bytes.",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
+		},
+		OnUsageError: usageError,
+		Action:       infoAction,
+	}
+}
+
+// infoJSON is the object `king info --json` prints. Mugs are hex strings
+// as everywhere else; who is a decimal string since ships reach 2^128.
+type infoJSON struct {
+	Pier          string `json:"pier"`
+	Who           string `json:"who"`
+	Fake          bool   `json:"fake"`
+	Life          uint64 `json:"life"`
+	Events        uint64 `json:"events"`
+	LastMug       string `json:"last_mug"`
+	HasSnapshot   bool   `json:"has_snapshot"`
+	SnapshotEvent uint64 `json:"snapshot_event"`
+	SnapshotMug   string `json:"snapshot_mug"`
+	LogBytes      int64  `json:"log_bytes"`
+	SnapshotBytes int64  `json:"snapshot_bytes"`
+}
+
+func infoAction(c *cli.Context) error {
+	dir, err := pierArg(c)
+	if err != nil {
+		return err
+	}
+	if err := probeRunning(dir); err != nil {
+		return err
+	}
+	rep, err := pier.Info(dir)
+	if err != nil {
+		return explain(err)
+	}
+	out := infoJSON{
+		Pier:          dir,
+		Who:           shipString(rep.Who),
+		Fake:          rep.Fake,
+		Life:          rep.Life,
+		Events:        rep.Events,
+		LastMug:       fmt.Sprintf("0x%08x", rep.LastMug),
+		HasSnapshot:   rep.HasSnapshot,
+		SnapshotEvent: rep.SnapshotEvent,
+		SnapshotMug:   fmt.Sprintf("0x%08x", rep.SnapshotMug),
+		LogBytes:      rep.LogBytes,
+		SnapshotBytes: rep.SnapshotBytes,
+	}
+	w := c.App.Writer
+	if c.Bool("json") {
+		b, err := json.Marshal(out)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b)
+		return err
+	}
+	snap := "none"
+	if out.HasSnapshot {
+		snap = fmt.Sprintf("event %d (mug %s)", out.SnapshotEvent, out.SnapshotMug)
+	}
+	_, err = fmt.Fprintf(w, "pier:      %s\nship:      %s (fake: %t)\nlife:      %d boot formulas\n"+
+		"events:    %d (last mug %s)\nsnapshot:  %s\nlog:       %d bytes\nsnapshot files: %d bytes\n",
+		out.Pier, out.Who, out.Fake, out.Life, out.Events, out.LastMug, snap, out.LogBytes, out.SnapshotBytes)
+	return err
+}
