@@ -296,3 +296,24 @@ func TestShutdownDuringCatchUp(t *testing.T) {
 	_, err = p.Inject(context.Background(), ovum(1))
 	require.ErrorIs(t, err, ErrNotRunning)
 }
+
+func TestDamagedLastEventCoveredBySnapshot(t *testing.T) {
+	dir, mugs := pierWithEvents(t, 5)
+	// The snapshot is at event 6, the log's last event; damage that event,
+	// so no replay would ever read it.
+	putRaw(t, dir, 6, []byte{0, 0, 0, 0, 0xff, 0xff, 0xff})
+
+	var ns notices
+	rp := runPier(t, dir, RunOptions{OnNotice: ns.add})
+	cuts := ns.of(NoticeTailCut)
+	require.Len(t, cuts, 1)
+	require.Contains(t, cuts[0].Msg, "keeping events 1 to 5")
+	require.Len(t, ns.of(NoticeSnapshotUnusable), 1, "the snapshot ahead of the cut log is moved aside")
+	last, mug := rp.p.LastCommitted()
+	require.Equal(t, uint64(5), last)
+	require.Equal(t, mugs[3], mug)
+	res, err := rp.p.Inject(context.Background(), ovum(71))
+	require.NoError(t, err)
+	require.Equal(t, uint64(6), res.Eve)
+	require.NoError(t, rp.stop())
+}

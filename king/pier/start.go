@@ -14,6 +14,7 @@ import (
 
 	"github.com/kingserf/king/king"
 	"github.com/kingserf/king/king/eventlog"
+	"github.com/kingserf/king/noun"
 )
 
 // starter starts a serf on a pier and brings it up to date with the
@@ -36,6 +37,9 @@ type starter struct {
 // It returns the serf and its last event and mug, equal to the log's last
 // event. On error no serf is left running.
 func (st *starter) startCaughtUp(ctx context.Context) (*king.Serf, uint64, uint32, error) {
+	if err := st.checkLastEvent(ctx); err != nil {
+		return nil, 0, 0, err
+	}
 	movedAside := false
 	for {
 		s, info, err := st.start(ctx, &movedAside)
@@ -150,6 +154,29 @@ func (st *starter) catchUp(ctx context.Context, s *king.Serf, eve uint64, mug ui
 		}
 		last = cut.Last
 	}
+}
+
+// checkLastEvent makes sure the log's last event reads and cues before a
+// serf starts. Replay finds damage only where it reads, and a snapshot that
+// already covers a damaged last event would otherwise let the pier run on
+// (and date new events) from an event it cannot read. A damaged tail is
+// cut here; a snapshot left ahead of the cut log is then moved aside by
+// start, and the whole log replayed.
+func (st *starter) checkLastEvent(ctx context.Context) error {
+	last, _ := st.log.Last()
+	if last == 0 {
+		return nil
+	}
+	evs, err := st.log.Read(last, 1)
+	if err == nil && len(evs) == 1 {
+		if _, cerr := noun.Cue(evs[0].Jam); cerr == nil {
+			return nil
+		}
+	} else if err != nil && !isLogDamage(err) {
+		return fmt.Errorf("pier: read the last event %d: %w", last, err)
+	}
+	_, err = st.repairTail(ctx)
+	return err
 }
 
 // repairTail cuts a damaged tail of the log and says what it cut.
