@@ -54,6 +54,7 @@ func newApp() *cli.App {
 		},
 	}
 	app.Commands = append(app.Commands, maintCommands()...)
+	app.Commands = append(app.Commands, clientCommands()...)
 	return app
 }
 

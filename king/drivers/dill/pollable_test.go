@@ -1,0 +1,68 @@
+//go:build unix
+
+package dill
+
+import (
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+)
+
+// TestPollableBlockingDescriptor: a blocking descriptor (as the process's
+// standard input is) gets a duplicate whose reads honour deadlines, and
+// restore makes it blocking again.
+func TestPollableBlockingDescriptor(t *testing.T) {
+	var fds [2]int
+	require.NoError(t, unix.Pipe(fds[:]))
+	r := os.NewFile(uintptr(fds[0]), "blocking-r")
+	w := os.NewFile(uintptr(fds[1]), "blocking-w")
+	defer r.Close()
+	defer w.Close()
+	require.Error(t, r.SetReadDeadline(time.Now()), "a blocking pipe is not pollable")
+
+	in, restore, err := Pollable(r)
+	require.NoError(t, err)
+	require.NoError(t, in.SetReadDeadline(time.Now().Add(20*time.Millisecond)))
+	_, err = in.Read(make([]byte, 1))
+	require.True(t, errors.Is(err, os.ErrDeadlineExceeded), "read: %v", err)
+	require.NoError(t, in.SetReadDeadline(time.Time{}))
+	_, err = w.Write([]byte("k"))
+	require.NoError(t, err)
+	b := make([]byte, 1)
+	_, err = in.Read(b)
+	require.NoError(t, err)
+	require.Equal(t, "k", string(b))
+
+	require.NoError(t, restore())
+	require.NoError(t, restore(), "restore is idempotent")
+	flags, err := unix.FcntlInt(r.Fd(), unix.F_GETFL, 0)
+	require.NoError(t, err)
+	require.Zero(t, flags&unix.O_NONBLOCK, "the descriptor is blocking again")
+
+	// A pollable file is returned as it is.
+	pr, pw, err := os.Pipe()
+	require.NoError(t, err)
+	defer pr.Close()
+	defer pw.Close()
+	same, restore2, err := Pollable(pr)
+	require.NoError(t, err)
+	require.Same(t, pr, same)
+	require.NoError(t, restore2())
+}
+
+func TestLogWriterPrintsAbove(t *testing.T) {
+	var out lockedBuffer
+	tm, err := New(Options{In: emptyReader{}, Out: &out, Inject: newEvents().inject})
+	require.NoError(t, err)
+	w := tm.LogWriter()
+	_, err = w.Write([]byte("first line\nsecond "))
+	require.NoError(t, err)
+	require.Equal(t, "\r\x1b[Kfirst line\r\n", out.String())
+	_, err = w.Write([]byte("half\n"))
+	require.NoError(t, err)
+	require.Equal(t, "\r\x1b[Kfirst line\r\n\r\x1b[Ksecond half\r\n", out.String())
+}
