@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # The king demo: boots (once) a pier from the echo kernel in DIR/echo and
-# runs it, typing a line into its terminal session.
+# runs it.
 #
 # Usage: scripts/demo.sh DIR      (make demo uses DIR=.demo)
 #
-# Until the terminal driver exists, the typing is scripted: the demo injects
-# one %belt event per character of $DEMO_TEXT (default "hello") and a %ret,
-# as a terminal driver would (PROTOCOL.md §6), with `king run --exit`, which
-# shuts the pier down once every event is committed. The echo kernel's
-# effects (terminal blits) are logged as "effects released" lines with the
-# text they draw; the events are then shown from the log with `king log show`.
+# When stdin is a terminal, the pier runs attached to it (`king run`):
+# each key typed is a %belt event, committed to the event log, computed by
+# the serf, and echoed back by the kernel's %blit effects; return prints
+# the line. ^D shuts the pier down (^C is sent to the kernel).
+#
+# Otherwise (CI, a pipe), the typing is scripted and the demo finishes by
+# itself: it injects one %belt event per character of $DEMO_TEXT (default
+# "hello") and a %ret, as the terminal driver would (PROTOCOL.md §6), with
+# `king run --exit`, which shuts the pier down once every event is
+# committed. The echo kernel's effects (terminal blits) are logged as
+# "effects released" lines with the text they draw; the events are then
+# shown from the log with `king log show`.
 # Run it again: the pier is kept and continues from its snapshot.
 set -euo pipefail
 
@@ -34,6 +40,12 @@ else
   echo "== using the existing demo pier $pier"
 fi
 "$king" info "$pier"
+
+if [ -t 0 ] && [ -t 1 ]; then
+  echo
+  echo "== running the pier in this terminal: type, and each key goes through the event log and the serf and back; press ^D to leave"
+  exec "$king" run "$pier" --log-level warn
+fi
 
 # The events: [[%d %term '1' ~] [%belt belt]] for each character, then a
 # return. Each is an ovum [wire card]; the file holds the jam of their list.

@@ -1,8 +1,9 @@
+//go:build unix
+
 package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,107 +11,64 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kingserf/king/king"
 	"github.com/kingserf/king/king/control"
-	"github.com/kingserf/king/king/drivers"
-	"github.com/kingserf/king/king/pier"
 	"github.com/kingserf/king/noun"
 )
 
-// These tests run the client commands against a pier served in the test
-// process: a real pier (its serf is `king serf` of the binary under test)
-// with a control server, wired as `king run` will wire them. `king run`
-// does not open the control socket yet; once it does, ctlPier can be
-// replaced by `king run <pier> --daemon`.
+// These tests run the client commands against a pier run by
+// `king run <pier> --daemon`, as an operator would.
 
-// ctlPier is a running pier with a control socket, in this process.
-type ctlPier struct {
-	dir    string
-	p      *pier.Pier
-	srv    *control.Server
-	router *drivers.Router
-	exited chan struct{}
-}
-
-// startCtlPier boots a pier from the named test kernel and serves it.
-func startCtlPier(t *testing.T, kernel string) *ctlPier {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "kernels", kernel+".pill"))
-	require.NoError(t, err)
-	pill, err := pier.LoadPill(b)
-	require.NoError(t, err)
-	dir := filepath.Join(t.TempDir(), kernel)
-	serf := king.Config{SerfPath: kingBin, OnStderr: func(string) {}, OnFlog: func(string) {}}
-	_, err = pier.New(context.Background(), dir, pill, pier.NewOptions{Fake: true, Who: noun.Atom(7), Serf: serf})
-	require.NoError(t, err)
-	p, err := pier.Open(dir, pier.Options{})
-	require.NoError(t, err)
-	cp := &ctlPier{dir: dir, p: p, router: drivers.NewRouter(drivers.RouterOptions{}), exited: make(chan struct{})}
-	serf.OnSlog = func(pri uint64, tank noun.Noun) { cp.srv.Slog(pri, tank) }
-	ready := make(chan struct{})
-	runc := make(chan error, 1)
-	go func() {
-		runc <- p.Run(context.Background(), pier.RunOptions{Serf: serf, Effects: cp.router.Route,
-			OnReady: func() { close(ready) }})
-	}()
-	<-ready
-	cp.srv, err = control.Listen(dir, control.Options{Version: "ctl-test",
-		Backend: control.PierBackend{Pier: p, OnExit: func() { close(cp.exited) }}})
-	require.NoError(t, err)
-	cp.router.Handle("term", cp.srv)
-	served := make(chan error, 1)
-	go func() { served <- cp.srv.Serve(context.Background()) }()
-	t.Cleanup(func() {
-		require.NoError(t, cp.srv.Close())
-		require.NoError(t, <-served)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = p.Shutdown(ctx)
-		require.NoError(t, <-runc)
-		require.NoError(t, p.Close())
-	})
-	return cp
-}
-
-func TestClientCommandsOnARunningPier(t *testing.T) {
-	cp := startCtlPier(t, "counter")
-	out, stderr, code := kingRun(t, "", "peek", cp.dir, "/x/count")
-	require.Equal(t, 0, code, stderr)
-	require.Equal(t, "[0 %noun 0]\n", out)
-
-	out, stderr, code = kingRun(t, "", "poke", cp.dir, "[[%test", "~]", "%poke", "7]")
-	require.Equal(t, 0, code, stderr)
-	eve, mug := cp.p.LastCommitted()
-	require.Equal(t, uint64(2), eve)
-	require.Equal(t, "event 2 committed, mug "+hexMug(mug)+"\n", out)
-
-	out, stderr, code = kingRun(t, "", "peek", "--timeout", "10s", cp.dir, "/")
+func TestClientCommandsOnADaemon(t *testing.T) {
+	d := startDaemon(t, "counter")
+	// The counter has counted one event, the start's %born.
+	out, stderr, code := kingRun(t, "", "peek", d.dir, "/x/count")
 	require.Equal(t, 0, code, stderr)
 	require.Equal(t, "[0 %noun 1]\n", out)
 
-	out, stderr, code = kingRun(t, "", "save", cp.dir)
+	out, stderr, code = kingRun(t, "", "poke", d.dir, "[[%test", "~]", "%poke", "7]")
 	require.Equal(t, 0, code, stderr)
-	require.Equal(t, "snapshot taken at event 2\n", out)
+	require.Regexp(t, `^event 3 committed, mug 0x[0-9a-f]{8}\n$`, out)
+	mug := out[len("event 3 committed, mug ") : len(out)-1]
 
-	out, stderr, code = kingRun(t, "", "status", cp.dir)
+	out, stderr, code = kingRun(t, "", "peek", "--timeout", "10s", d.dir, "/")
 	require.Equal(t, 0, code, stderr)
-	require.Contains(t, out, "pier: "+cp.dir+"\n")
-	require.Contains(t, out, "ship: 7\n")
-	require.Contains(t, out, "version: ctl-test\n")
+	require.Equal(t, "[0 %noun 2]\n", out)
+
+	out, stderr, code = kingRun(t, "", "save", d.dir)
+	require.Equal(t, 0, code, stderr)
+	require.Equal(t, "snapshot taken at event 3\n", out)
+
+	out, stderr, code = kingRun(t, "", "status", d.dir)
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, "pier: "+d.dir+"\n")
+	require.Contains(t, out, "ship: 0\n")
+	require.Contains(t, out, "version: "+version+"\n")
 	require.Contains(t, out, "running: 1\n")
-	require.Contains(t, out, "last-committed: 2\n")
+	require.Contains(t, out, "last-committed: 3\n")
+	require.Contains(t, out, "in-flight: 0\n")
+
+	d.stop(t)
+	info := pierInfo(t, d.dir)
+	require.Equal(t, uint64(3), info.Events)
+	require.Equal(t, mug, info.LastMug)
+	// Once the daemon has stopped, the clients say so.
+	_, stderr, code = kingRun(t, "", "status", d.dir)
+	require.Equal(t, exitNotRunning, code, stderr)
+	require.Contains(t, stderr, "is not running")
 }
 
 func TestClientPokeCrashes(t *testing.T) {
-	cp := startCtlPier(t, "crashy")
-	out, stderr, code := kingRun(t, "", "poke", cp.dir, "[[%t ~] %crash ~]")
+	d := startDaemon(t, "crashy")
+	out, stderr, code := kingRun(t, "", "poke", d.dir, "[[%t ~] %crash ~]")
 	require.Equal(t, 0, code, stderr)
-	require.Contains(t, out, "event 2 committed (the event crashed; its %crud replacement was committed instead)")
-	_, stderr, code = kingRun(t, "", "poke", cp.dir, "[[%t ~] %crash-twice ~]")
+	require.Contains(t, out, "event 3 committed (the event crashed; its %crud replacement was committed instead)")
+	_, stderr, code = kingRun(t, "", "poke", d.dir, "[[%t ~] %crash-twice ~]")
 	require.Equal(t, 1, code)
 	require.Contains(t, stderr, "the event crashed and was not committed")
 	require.Contains(t, stderr, "%exit")
 	require.Contains(t, stderr, "crashy: %crash-twice card")
+	d.stop(t)
+	require.Equal(t, uint64(3), pierInfo(t, d.dir).Events, "the bailed event is not in the log")
 }
 
 func TestClientCommandsWhenNotRunning(t *testing.T) {
@@ -129,19 +87,21 @@ func TestClientCommandsWhenNotRunning(t *testing.T) {
 	require.Contains(t, stderr, "it does not exist")
 }
 
+// TestClientCommandUsage: bad arguments are refused before anything is
+// sent to the king.
 func TestClientCommandUsage(t *testing.T) {
-	cp := startCtlPier(t, "counter")
+	dir := t.TempDir()
 	tests := []struct {
 		args []string
 		want string
 	}{
-		{[]string{"peek", cp.dir}, "want 2 argument(s), got 1"},
-		{[]string{"peek", cp.dir, "x/y"}, "want a path such as /x/count"},
-		{[]string{"peek", cp.dir, "/x//y"}, "empty segment"},
-		{[]string{"poke", cp.dir, "[1"}, "bad NOUN"},
-		{[]string{"poke", cp.dir, "5"}, "not the atom 5"},
+		{[]string{"peek", dir}, "want 2 argument(s), got 1"},
+		{[]string{"peek", dir, "x/y"}, "want a path such as /x/count"},
+		{[]string{"peek", dir, "/x//y"}, "empty segment"},
+		{[]string{"poke", dir, "[1"}, "bad NOUN"},
+		{[]string{"poke", dir, "5"}, "not the atom 5"},
 		{[]string{"status"}, "want 1 argument(s), got 0"},
-		{[]string{"save", cp.dir, "extra"}, "want at most 1 argument(s)"},
+		{[]string{"save", dir, "extra"}, "want at most 1 argument(s)"},
 	}
 	for _, tt := range tests {
 		_, stderr, code := kingRun(t, "", tt.args...)
@@ -153,21 +113,43 @@ func TestClientCommandUsage(t *testing.T) {
 // TestClientTimeout: a peek that does not answer in time gives a clear
 // error; the pier is not disturbed.
 func TestClientTimeout(t *testing.T) {
-	cp := startCtlPier(t, "crashy")
+	d := startDaemon(t, "crashy")
+	cl := dialPierClient(t, d.dir)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
 	// A looping event holds the serf, so the peek waits behind it.
-	ticket, err := cp.p.InjectAsync(context.Background(), noun.T(noun.T(noun.Cord("t"), noun.Zero), noun.Cord("loop"), noun.Zero))
+	outcome, err := cl.PokeAsync(ctx, loopOvum())
 	require.NoError(t, err)
+	require.Eventually(t, func() bool { return fact(t, cl, "in-flight") >= 1 }, waitLimit, 5*time.Millisecond)
 	start := time.Now()
-	_, stderr, code := kingRun(t, "", "peek", "--timeout", "300ms", cp.dir, "/x")
+	_, stderr, code := kingRun(t, "", "peek", "--timeout", "300ms", d.dir, "/x")
 	require.Equal(t, 1, code)
 	require.Contains(t, stderr, "timed out waiting for the king (see --timeout)")
 	require.Less(t, time.Since(start), 20*time.Second)
-	require.NoError(t, cp.p.Interrupt())
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	res, err := ticket.Wait(ctx)
-	require.NoError(t, err)
-	require.Equal(t, king.WorkSwap, res.Kind)
+	res := interruptUntilSettled(t, cl, outcome)
+	require.True(t, res.Swapped, "the interrupted event is replaced by its %crud")
+	d.stop(t)
 }
 
-func hexMug(m uint32) string { return fmt.Sprintf("%#08x", m) }
+// interruptUntilSettled has the king SIGINT the serf until the event
+// whose outcome channel is given has settled (the serf ignores a SIGINT
+// that arrives before it starts computing), and returns its outcome.
+func interruptUntilSettled(t *testing.T, cl *control.Client, outcome <-chan noun.Noun) control.PokeResult {
+	t.Helper()
+	deadline := time.After(waitLimit)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		require.NoError(t, cl.Interrupt(ctx))
+		cancel()
+		select {
+		case n, ok := <-outcome:
+			require.True(t, ok, "the connection ended before the outcome")
+			res, err := control.PokeOutcome(n)
+			require.NoError(t, err, "outcome %s", n)
+			return res
+		case <-time.After(time.Second):
+		case <-deadline:
+			t.Fatal("the looping event never settled")
+		}
+	}
+}

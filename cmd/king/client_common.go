@@ -82,6 +82,10 @@ func dialPier(ctx context.Context, dir string) (*control.Client, error) {
 		return nil, cli.Exit(fmt.Sprintf("pier %s is not running: no king answers on %s (start it with `king run %s`)",
 			dir, control.SocketPath(dir), dir), exitNotRunning)
 	}
+	if errors.Is(err, fs.ErrPermission) {
+		return nil, fmt.Errorf("cannot reach the king running pier %s: its control socket %s is not open to this user "+
+			"(only the king's own user may use it): %w", dir, control.SocketPath(dir), err)
+	}
 	if err != nil {
 		return nil, clientError(ctx, err)
 	}
@@ -99,7 +103,7 @@ func clientError(ctx context.Context, err error) error {
 	case errors.As(err, &bail):
 		return fmt.Errorf("the king refused the request: %s", bail.Text)
 	case errors.Is(err, control.ErrClosed):
-		return fmt.Errorf("the king closed the connection (did the pier stop?): %w", err)
+		return fmt.Errorf("the king closed the connection (did the pier stop, or does it refuse this user?): %w", err)
 	}
 	return err
 }

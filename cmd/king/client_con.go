@@ -38,7 +38,13 @@ func conAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	logger, err := commandLogger(c)
+	// While the terminal is raw, a log going to it is printed above the
+	// prompt line (without colours: the renderer does not pass escape
+	// sequences on), as in `king run`.
+	stderr := errWriter(c)
+	sink := newSwitchWriter(stderr)
+	logAbove := dill.IsTerminal(os.Stdin) && writesToTerminal(stderr)
+	logger, err := buildLogger(sink, c.String(logLevelFlagName), writesToTerminal(stderr), !logAbove && writesToTerminal(stderr))
 	if err != nil {
 		return err
 	}
@@ -91,6 +97,10 @@ func conAction(c *cli.Context) error {
 	})
 	if err != nil {
 		return err
+	}
+	if logAbove {
+		sink.Set(term.LogWriter())
+		defer sink.Set(stderr)
 	}
 	stopResize := dill.WatchResize(func() {
 		if err := term.Resize(ctx); err != nil {

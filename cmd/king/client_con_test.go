@@ -4,7 +4,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -17,9 +16,6 @@ import (
 	"github.com/creack/pty"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/term"
-
-	"github.com/kingserf/king/ipc"
-	"github.com/kingserf/king/noun"
 )
 
 // conScreen collects what `king con` draws, read from the pty master.
@@ -71,17 +67,6 @@ func (s *conScreen) await(t *testing.T, from int, text string) int {
 	}
 }
 
-// echoCount peeks the echo kernel's event count.
-func echoCount(t *testing.T, cp *ctlPier) uint64 {
-	t.Helper()
-	got, err := cp.p.Scry(context.Background(), ipc.LocalGang(), noun.Path("x"))
-	require.NoError(t, err)
-	n, ok := got.Slot(14) // [~ %noun [count line]]
-	require.True(t, ok, "peek %s", got)
-	v, _ := n.Word()
-	return v
-}
-
 // startCon runs `king con` on a new 80x24 pty, and returns the pty's mode
 // before the king touched it. The pty is not the king's controlling
 // terminal, so resizing it sends no SIGWINCH: the test sends its own.
@@ -106,12 +91,14 @@ func startCon(t *testing.T, dir string) (cmd *exec.Cmd, ptmx, tty *os.File, cook
 	return cmd, ptmx, tty, cooked, stderr
 }
 
-// TestConAttachesToARunningPier types into `king con` on a pty, attached
-// to a pier running the echo kernel, and reads the echoed screen back.
-func TestConAttachesToARunningPier(t *testing.T) {
-	cp := startCtlPier(t, "echo")
-	cmd, ptmx, tty, cooked, stderr := startCon(t, cp.dir)
+// TestConAttachesToADaemon types into `king con` on a pty, attached to a
+// pier running the echo kernel in the background, and reads the echoed
+// screen back.
+func TestConAttachesToADaemon(t *testing.T) {
+	d := startDaemon(t, "echo")
+	cmd, ptmx, tty, cooked, stderr := startCon(t, d.dir)
 	scr := readConScreen(ptmx)
+	cl := dialPierClient(t, d.dir)
 
 	// Attaching sends the size and %hail; the kernel draws its prompt.
 	m := scr.await(t, 0, "\r> \x1b[K")
@@ -126,22 +113,18 @@ func TestConAttachesToARunningPier(t *testing.T) {
 	typeKeys("ey\r")
 	m = scr.await(t, m, "echo: hey")
 	m = scr.await(t, m, "\r> \x1b[K")
-
-	// Kernel output is printed above the prompt.
 	typeKeys("ab")
 	m = scr.await(t, m, "\r> ab\x1b[K")
-	cp.srv.Slog(0, noun.T(noun.Cord("leaf"), noun.Tape("from the kernel")))
-	m = scr.await(t, m, "\r\x1b[Kfrom the kernel\r\n> ab")
 
 	// A resize (SIGWINCH) is an event; so is ^C, which also interrupts.
-	before := echoCount(t, cp)
+	before := peekCount(t, cl)
 	require.NoError(t, pty.Setsize(ptmx, &pty.Winsize{Cols: 100, Rows: 30}))
 	require.NoError(t, cmd.Process.Signal(syscall.SIGWINCH))
 	typeKeys("\x03c")
 	scr.await(t, m, "\r> abc\x1b[K")
 	// The resize comes from a signal handler, so it may land after the
 	// keys: wait for all three events to be counted.
-	require.Eventually(t, func() bool { return echoCount(t, cp) == before+3 }, waitLimit, 5*time.Millisecond,
+	require.Eventually(t, func() bool { return peekCount(t, cl) == before+3 }, waitLimit, 5*time.Millisecond,
 		"%%blew, ^C and c reach the kernel")
 
 	// ^D detaches; the pier goes on.
@@ -150,19 +133,39 @@ func TestConAttachesToARunningPier(t *testing.T) {
 	now, err := term.GetState(int(tty.Fd()))
 	require.NoError(t, err)
 	require.Equal(t, *cooked, *now, "the terminal mode is restored")
-	out, errOut, code := kingRun(t, "", "peek", cp.dir, "/x")
+	out, errOut, code := kingRun(t, "", "peek", d.dir, "/x")
 	require.Equal(t, 0, code, errOut)
 	require.True(t, strings.HasPrefix(out, "[0 %noun "), out)
+	d.stop(t)
+}
+
+// TestConShowsSlogs: the kernel's %slog output is printed above the
+// prompt line of `king con`.
+func TestConShowsSlogs(t *testing.T) {
+	d := startDaemon(t, "crashy")
+	cmd, ptmx, _, _, stderr := startCon(t, d.dir)
+	scr := readConScreen(ptmx)
+	// The crashy kernel draws nothing, so wait until con is subscribed:
+	// its %blew and %hail are the events after the start's %born.
+	cl := dialPierClient(t, d.dir)
+	require.Eventually(t, func() bool { return peekCount(t, cl) >= 3 }, waitLimit, 5*time.Millisecond)
+	_, errOut, code := kingRun(t, "", "poke", d.dir, "[[%t ~] %slog ~]")
+	require.Equal(t, 0, code, errOut)
+	scr.await(t, 0, "\r\x1b[Kcrashy: slog\r\n")
+	_, err := ptmx.Write([]byte("\x04"))
+	require.NoError(t, err)
+	require.NoError(t, cmd.Wait(), "stderr: %s", stderr)
+	d.stop(t)
 }
 
 // TestConEndsWhenThePierStops: the king going away ends `king con` with a
 // clear error, and the terminal is restored.
 func TestConEndsWhenThePierStops(t *testing.T) {
-	cp := startCtlPier(t, "echo")
-	cmd, ptmx, tty, cooked, stderr := startCon(t, cp.dir)
+	d := startDaemon(t, "echo")
+	cmd, ptmx, tty, cooked, stderr := startCon(t, d.dir)
 	scr := readConScreen(ptmx)
 	scr.await(t, 0, "\r> \x1b[K")
-	require.NoError(t, cp.srv.Close())
+	d.stop(t)
 	err := cmd.Wait()
 	var exit *exec.ExitError
 	require.True(t, errors.As(err, &exit), "con exits with an error: %v", err)

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
-	"golang.org/x/term"
+
+	"github.com/kingserf/king/king/drivers/dill"
 )
 
 // logLevelFlagName is the flag every pier command takes to set its log
@@ -25,9 +27,11 @@ func logLevelFlag() cli.Flag {
 	}
 }
 
-// isTerminal reports whether f is a terminal.
+// isTerminal reports whether f is a terminal. It leaves f's blocking
+// mode alone (dill.IsTerminal does not call f.Fd, which would make the
+// terminal blocking for every descriptor sharing it).
 func isTerminal(f *os.File) bool {
-	return term.IsTerminal(int(f.Fd()))
+	return dill.IsTerminal(f)
 }
 
 // newLogger builds the command's logger writing to w at the named level:
@@ -35,6 +39,14 @@ func isTerminal(f *os.File) bool {
 // terminal), one JSON object per line otherwise, so that logs collected by
 // a supervisor or a test can be parsed.
 func newLogger(w io.Writer, level string, console bool) (*zap.Logger, error) {
+	return buildLogger(w, level, console, console)
+}
+
+// buildLogger is newLogger with the console encoding's colours chosen
+// apart: a log printed above a terminal's prompt line is shown through a
+// renderer that does not pass escape sequences on, so it goes without
+// them.
+func buildLogger(w io.Writer, level string, console, color bool) (*zap.Logger, error) {
 	lvl, err := zapcore.ParseLevel(level)
 	if err != nil {
 		return nil, fmt.Errorf("bad --%s %q: want debug, info, warn or error", logLevelFlagName, level)
@@ -43,7 +55,10 @@ func newLogger(w io.Writer, level string, console bool) (*zap.Logger, error) {
 	if console {
 		cfg := zap.NewDevelopmentEncoderConfig()
 		cfg.EncodeTime = zapcore.TimeEncoderOfLayout("15:04:05.000")
-		cfg.EncodeLevel = zapcore.CapitalColorLevelEncoder
+		cfg.EncodeLevel = zapcore.CapitalLevelEncoder
+		if color {
+			cfg.EncodeLevel = zapcore.CapitalColorLevelEncoder
+		}
 		enc = zapcore.NewConsoleEncoder(cfg)
 	} else {
 		cfg := zap.NewProductionEncoderConfig()
@@ -57,13 +72,49 @@ func newLogger(w io.Writer, level string, console bool) (*zap.Logger, error) {
 // commandLogger builds the logger of a pier command from its --log-level,
 // writing to the app's error writer (stderr).
 func commandLogger(c *cli.Context) (*zap.Logger, error) {
-	w := c.App.ErrWriter
-	if w == nil {
-		w = os.Stderr
+	w := errWriter(c)
+	return newLogger(w, c.String(logLevelFlagName), writesToTerminal(w))
+}
+
+// errWriter is the app's error writer, stderr unless a test set another.
+func errWriter(c *cli.Context) io.Writer {
+	if c.App.ErrWriter != nil {
+		return c.App.ErrWriter
 	}
-	console := false
-	if f, ok := w.(*os.File); ok {
-		console = isTerminal(f)
-	}
-	return newLogger(w, c.String(logLevelFlagName), console)
+	return os.Stderr
+}
+
+// writesToTerminal reports whether w is a terminal.
+func writesToTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isTerminal(f)
+}
+
+// switchWriter is a log destination that can be changed while the logger
+// writes to it: `king run` and `king con` log to stderr, then, while the
+// terminal is raw, above its prompt line (dill's LogWriter), then to
+// stderr again once the terminal is restored.
+//
+// Invariant: once Set has returned, nothing more is written to the
+// previous writer (a write holds the lock for its whole duration).
+type switchWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+// newSwitchWriter returns a switchWriter writing to w.
+func newSwitchWriter(w io.Writer) *switchWriter { return &switchWriter{w: w} }
+
+// Write writes p to the current writer.
+func (s *switchWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+// Set makes w the writer from now on.
+func (s *switchWriter) Set(w io.Writer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.w = w
 }

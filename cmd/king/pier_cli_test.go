@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kingserf/king/king/drivers/behn"
 	"github.com/kingserf/king/noun"
 )
 
@@ -146,8 +147,8 @@ func TestPierHelpText(t *testing.T) {
 }
 
 // TestPierRunInjectsAndRerun: run with injects and --exit; effects are
-// released for every event, in order; the rerun needs no replay beyond
-// the snapshot.
+// released for every event, in order (the timer's %born first); the rerun
+// needs no replay beyond the snapshot.
 func TestPierRunInjectsAndRerun(t *testing.T) {
 	dir := newTestPier(t, "counter")
 	one := writeJam(t, counterOvum(100))
@@ -156,15 +157,16 @@ func TestPierRunInjectsAndRerun(t *testing.T) {
 
 	_, stderr, code := kingRun(t, "", "run", dir, "--inject", one, "--inject-list", list, "--inject", two, "--exit")
 	require.Equal(t, 0, code, stderr)
-	require.Equal(t, []uint64{2, 3, 4, 5, 6, 7, 8}, releasedEves(stderr))
+	require.Equal(t, []uint64{2, 3, 4, 5, 6, 7, 8, 9}, releasedEves(stderr))
 	require.Contains(t, stderr, `"msg":"injected events settled"`)
 
-	// The log holds the injected ova in command-line order, as [now ovum].
+	// The log holds the %born of the start, then the injected ova in
+	// command-line order, as [now ovum].
 	out, _, code := kingRun(t, "", "log", "show", dir, "--from", "2")
 	require.Equal(t, 0, code)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	require.Len(t, lines, 7)
-	want := append(append([]noun.Noun{counterOvum(100)}, counterOva(0, 5)...), counterOvum(200))
+	require.Len(t, lines, 8)
+	want := append(append([]noun.Noun{behn.BornOvum(), counterOvum(100)}, counterOva(0, 5)...), counterOvum(200))
 	for i, line := range lines {
 		fields := strings.SplitN(line, "\t", 3)
 		require.Len(t, fields, 3)
@@ -175,11 +177,12 @@ func TestPierRunInjectsAndRerun(t *testing.T) {
 	}
 
 	info := pierInfo(t, dir)
-	require.Equal(t, uint64(8), info.Events)
-	require.Equal(t, uint64(8), info.SnapshotEvent, "clean shutdown snapshots")
+	require.Equal(t, uint64(9), info.Events)
+	require.Equal(t, uint64(9), info.SnapshotEvent, "clean shutdown snapshots")
 	require.Equal(t, info.LastMug, info.SnapshotMug)
 
-	// Rerun: the serf loads the snapshot at event 8 and replays nothing.
+	// Rerun: the serf loads the snapshot at event 9 and replays nothing;
+	// the only new event is the start's %born.
 	_, stderr, code = kingRun(t, "", "run", "--exit", dir)
 	require.Equal(t, 0, code, stderr)
 	var ripe logLine
@@ -189,8 +192,8 @@ func TestPierRunInjectsAndRerun(t *testing.T) {
 		}
 		require.NotEqual(t, "replay progress", l.msg())
 	}
-	require.Equal(t, int64(8), ripe.num("eve"), "the serf started from the snapshot")
-	require.Empty(t, releasedEves(stderr))
+	require.Equal(t, int64(9), ripe.num("eve"), "the serf started from the snapshot")
+	require.Equal(t, []uint64{10}, releasedEves(stderr))
 }
 
 // TestPierFlagsAfterPositionals: flags work before and after the pier.
@@ -203,7 +206,7 @@ func TestPierFlagsAfterPositionals(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	_, stderr, code = kingRun(t, "", "run", "--exit", dir, "--inject-list="+list)
 	require.Equal(t, 0, code, stderr)
-	require.Equal(t, uint64(7), pierInfo(t, dir).Events)
+	require.Equal(t, uint64(10), pierInfo(t, dir).Events, "3 runs of a %born and 2 events")
 
 	out, _, code := kingRun(t, "", "log", "show", dir, "--from", "6", "--to", "7")
 	require.Equal(t, 0, code)
@@ -272,6 +275,6 @@ func TestPierRunBail(t *testing.T) {
 	require.Equal(t, int64(3), settled.num("committed"))
 	require.Equal(t, int64(1), settled.num("swapped"))
 	require.Equal(t, int64(1), settled.num("bailed"))
-	require.Equal(t, []uint64{2, 3, 4}, releasedEves(stderr))
-	require.Equal(t, uint64(4), pierInfo(t, dir).Events)
+	require.Equal(t, []uint64{2, 3, 4, 5}, releasedEves(stderr), "%born, then the 3 committed events")
+	require.Equal(t, uint64(5), pierInfo(t, dir).Events)
 }

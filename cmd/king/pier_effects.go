@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/kingserf/king/noun"
 )
@@ -12,17 +13,27 @@ import (
 // event may emit megabytes.
 const maxEffectText = 2000
 
-// effectLogger returns the RunOptions.Effects callback of `king run`: one
-// log line ("effects released") per committed event, with its number, how
-// many effects it had, their noun text and, for terminal blits, the text
-// they draw. Until the drivers exist this is how a run's effects are seen,
-// and the line is what process tests count to know which events released
-// their effects (it is written only after the event is durable).
-func effectLogger(logger *zap.Logger) func(eve uint64, effects noun.Noun) {
+// effectLogger returns the effect log of `king run`: one log line
+// ("effects released") per committed event, with its number, how many
+// effects it had, their noun text and, for terminal blits, the text they
+// draw, at the level level returns (nil: Info). The drivers act on the
+// effects; this line is how a run without a terminal shows them, and what
+// process tests count to know which events released their effects (it is
+// written only after the event is durable). With the terminal attached
+// the screen shows them, and the line is logged at Debug.
+func effectLogger(logger *zap.Logger, level func() zapcore.Level) func(eve uint64, effects noun.Noun) {
 	return func(eve uint64, effects noun.Noun) {
 		ova, err := noun.FromList(effects)
 		if err != nil {
 			logger.Warn("effects released (not a list)", zap.Uint64("eve", eve), zap.String("effects", clip(noun.String(effects))))
+			return
+		}
+		lvl := zapcore.InfoLevel
+		if level != nil {
+			lvl = level()
+		}
+		ce := logger.Check(lvl, "effects released")
+		if ce == nil {
 			return
 		}
 		fields := []zap.Field{zap.Uint64("eve", eve), zap.Int("count", len(ova))}
@@ -32,7 +43,7 @@ func effectLogger(logger *zap.Logger) func(eve uint64, effects noun.Noun) {
 		if lines := terminalText(ova); len(lines) > 0 {
 			fields = append(fields, zap.Strings("terminal", lines))
 		}
-		logger.Info("effects released", fields...)
+		ce.Write(fields...)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/kingserf/king/noun"
 )
@@ -69,7 +70,7 @@ func TestEffectLogger(t *testing.T) {
 	var buf bytes.Buffer
 	log, err := newLogger(&buf, "info", false)
 	require.NoError(t, err)
-	release := effectLogger(log)
+	release := effectLogger(log, nil)
 	release(5, noun.List(blitOvum(noun.T(noun.Cord("lin"), chars("> a")))))
 	release(6, noun.Zero)
 	release(7, noun.Atom(9))
@@ -94,4 +95,13 @@ func TestEffectLogger(t *testing.T) {
 	var l map[string]any
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &l))
 	require.LessOrEqual(t, len(l["effects"].(string)), maxEffectText+len("…"))
+
+	// At a level the logger does not take, nothing is logged (and the
+	// effects are not rendered); a malformed list is still a warning.
+	buf.Reset()
+	quiet := effectLogger(log, func() zapcore.Level { return zapcore.DebugLevel })
+	quiet(9, noun.List(blitOvum(noun.T(noun.Cord("lin"), chars("> b")))))
+	require.Empty(t, buf.String())
+	quiet(10, noun.Atom(9))
+	require.Equal(t, "effects released (not a list)", parseLogLines(buf.String())[0].msg())
 }

@@ -16,7 +16,9 @@ import (
 	"github.com/kingserf/king/noun"
 )
 
-// pierWithEvents boots a counter pier and runs n events into it.
+// pierWithEvents boots a counter pier and runs n events into it: the log
+// then holds the boot formula, the run's %born (event 2) and the n events
+// (3..n+2).
 func pierWithEvents(t *testing.T, n int) string {
 	t.Helper()
 	dir := newTestPier(t, "counter")
@@ -48,14 +50,14 @@ var replayLine = regexp.MustCompile(`replayed (\d+) events \((\d+)\.\.(\d+)\) in
 func TestPierReplayMatches(t *testing.T) {
 	dir := pierWithEvents(t, 30)
 	info := pierInfo(t, dir)
-	require.Equal(t, uint64(31), info.Events)
+	require.Equal(t, uint64(32), info.Events)
 
 	for _, args := range [][]string{{}, {"--batch", "1"}, {"--batch", "7"}} {
 		out, stderr, code := kingRun(t, "", append([]string{"replay", dir}, args...)...)
 		require.Equal(t, 0, code, stderr)
 		m := replayLine.FindStringSubmatch(out)
 		require.NotNil(t, m, out)
-		require.Equal(t, []string{"31", "1", "31", info.LastMug}, m[1:])
+		require.Equal(t, []string{"32", "1", "32", info.LastMug}, m[1:])
 		// The replay gives the mug of the serf that ran the pier.
 		require.Equal(t, info.SnapshotMug, m[4])
 	}
@@ -69,7 +71,7 @@ func TestPierReplayMatches(t *testing.T) {
 	// --from-snapshot has nothing to do after a clean shutdown.
 	out, _, code = kingRun(t, "", "replay", "--from-snapshot", dir)
 	require.Equal(t, 0, code)
-	require.Contains(t, out, "replayed 0 events (the serf was already at event 31)")
+	require.Contains(t, out, "replayed 0 events (the serf was already at event 32)")
 	require.Contains(t, out, "final mug "+info.LastMug)
 
 	// The pier is unchanged by replays.
@@ -94,9 +96,9 @@ func TestPierReplayDetectsTamperedMug(t *testing.T) {
 	require.Regexp(t, fmt.Sprintf(`(?m)^event 5: expected 0x%08x, got 0x[0-9a-f]{8}$`, want[0]), out)
 	require.Regexp(t, fmt.Sprintf(`(?m)^event 10: expected 0x%08x, got 0x[0-9a-f]{8}$`, want[1]), out)
 	require.Regexp(t, replayLine, out, "the replay went on to the end")
-	require.Contains(t, out, "replayed 13 events (1..13)")
+	require.Contains(t, out, "replayed 14 events (1..14)")
 
-	// With batches of 4 (after the boot formula: 2..5, 6..9, 10..13) only
+	// With batches of 4 (after the boot formula: 2..5, 6..9, 10..13, 14) only
 	// batch ends are compared: event 5 is one, event 10 is not.
 	out, _, code = kingRun(t, "", "replay", dir, "--batch", "4")
 	require.Equal(t, exitMismatch, code)
@@ -109,13 +111,14 @@ func TestPierLogShowVerifyChop(t *testing.T) {
 	out, _, code := kingRun(t, "", "log", "show", dir)
 	require.Equal(t, 0, code)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	require.Len(t, lines, 7)
+	require.Len(t, lines, 8)
 	require.True(t, strings.HasPrefix(lines[0], "1\t0x00000000\t["), "boot formula, mug unknown: %s", lines[0])
-	require.Regexp(t, `^2\t0x[0-9a-f]{8}\t\[\S+ \[%test 0\] %ev 0\]$`, lines[1])
+	require.Regexp(t, `^2\t0x[0-9a-f]{8}\t\[\S+ \[98 %behn 0\] %born 0\]$`, lines[1])
+	require.Regexp(t, `^3\t0x[0-9a-f]{8}\t\[\S+ \[%test 0\] %ev 0\]$`, lines[2])
 
-	out, _, code = kingRun(t, "", "log", "show", "--raw", dir, "--from", "7")
+	out, _, code = kingRun(t, "", "log", "show", "--raw", dir, "--from", "8")
 	require.Equal(t, 0, code)
-	require.Regexp(t, `^7\t0x[0-9a-f]{8}\t\[\d+ \[\[\d+ 0\] \[\d+ 5\]\]\]\n$`, out)
+	require.Regexp(t, `^8\t0x[0-9a-f]{8}\t\[\d+ \[\[\d+ 0\] \[\d+ 5\]\]\]\n$`, out)
 	out, _, code = kingRun(t, "", "log", "show", dir, "--from", "50")
 	require.Equal(t, 0, code)
 	require.Empty(t, out)
@@ -128,7 +131,7 @@ func TestPierLogShowVerifyChop(t *testing.T) {
 
 	out, _, code = kingRun(t, "", "log", "verify", dir)
 	require.Equal(t, 0, code)
-	require.Contains(t, out, "log ok: events 1..7")
+	require.Contains(t, out, "log ok: events 1..8")
 
 	// chop: never into the boot formulas; a snapshot left ahead of the log
 	// is noted, and the next run recovers from it.
@@ -140,20 +143,20 @@ func TestPierLogShowVerifyChop(t *testing.T) {
 	require.Contains(t, stderr, `Required flag "after" not set`)
 	out, _, code = kingRun(t, "", "log", "chop", dir, "--after", "9")
 	require.Equal(t, 0, code)
-	require.Contains(t, out, "nothing to cut: the log ends at event 7")
+	require.Contains(t, out, "nothing to cut: the log ends at event 8")
 	out, stderr, code = kingRun(t, "", "log", "chop", dir, "--after", "4")
 	require.Equal(t, 0, code, stderr)
-	require.Contains(t, out, "cut 3 events (5..7); the log now ends at event 4")
-	require.Contains(t, out, "the serf snapshot (event 7) is now ahead of the log")
+	require.Contains(t, out, "cut 4 events (5..8); the log now ends at event 4")
+	require.Contains(t, out, "the serf snapshot (event 8) is now ahead of the log")
 	require.Equal(t, uint64(4), pierInfo(t, dir).Events)
 
 	_, stderr, code = kingRun(t, "", "run", dir, "--exit", "--inject", writeJam(t, counterOvum(99)))
 	require.Equal(t, 0, code, stderr)
 	require.Contains(t, stderr, "snapshot")
-	require.Equal(t, []uint64{5}, releasedEves(stderr), "event 5 is the new event, not the cut one")
+	require.Equal(t, []uint64{5, 6}, releasedEves(stderr), "events 5 (%born) and 6 are new events, not the cut ones")
 	info := pierInfo(t, dir)
-	require.Equal(t, uint64(5), info.Events)
-	require.Equal(t, uint64(5), info.SnapshotEvent)
+	require.Equal(t, uint64(6), info.Events)
+	require.Equal(t, uint64(6), info.SnapshotEvent)
 	out, _, code = kingRun(t, "", "replay", dir)
 	require.Equal(t, 0, code)
 	require.Contains(t, out, "final mug "+info.LastMug)
@@ -174,15 +177,15 @@ func TestPierMaintCommands(t *testing.T) {
 	for _, tt := range []struct{ cmd, want string }{
 		{"pack", "pier " + dir + ": packed"},
 		{"meld", "pier " + dir + ": melded"},
-		{"cram", "pier " + dir + ": crammed event 4 to " + dir + "/.urb/roc/4.jam"},
+		{"cram", "pier " + dir + ": crammed event 5 to " + dir + "/.urb/roc/5.jam"},
 	} {
 		out, stderr, code := kingRun(t, "", tt.cmd, dir)
 		require.Equal(t, 0, code, stderr)
 		require.Equal(t, tt.want+"\n", out)
 	}
-	require.FileExists(t, filepath.Join(dir, ".urb", "roc", "4.jam"))
+	require.FileExists(t, filepath.Join(dir, ".urb", "roc", "5.jam"))
 	info := pierInfo(t, dir)
-	require.Equal(t, uint64(4), info.Events)
+	require.Equal(t, uint64(5), info.Events)
 	out, _, code := kingRun(t, "", "replay", dir)
 	require.Equal(t, 0, code)
 	require.Contains(t, out, "final mug "+info.LastMug)

@@ -33,12 +33,12 @@ func TestPierRunUnusableSnapshot(t *testing.T) {
 	_, stderr, code := kingRun(t, "", "run", dir, "--exit", "--inject", writeJam(t, counterOvum(10)))
 	require.Equal(t, 0, code, stderr)
 	require.Contains(t, stderr, `"kind":"snapshot-unusable"`)
-	require.Equal(t, []uint64{12}, releasedEves(stderr))
+	require.Equal(t, []uint64{13, 14}, releasedEves(stderr), "the run's %born and the injected event")
 	moved, err := filepath.Glob(filepath.Join(dir, ".urb", "chk.bad-*"))
 	require.NoError(t, err)
 	require.Len(t, moved, 1, "the bad snapshot was moved aside")
 	after := pierInfo(t, dir)
-	require.Equal(t, info.Events+1, after.Events)
+	require.Equal(t, info.Events+2, after.Events)
 	require.Equal(t, after.Events, after.SnapshotEvent)
 	checkCounterLog(t, dir, nil, 11)
 }
@@ -56,19 +56,20 @@ func TestPierRunLogDamage(t *testing.T) {
 		last := strings.TrimSpace(stderr[strings.LastIndex(strings.TrimSpace(stderr), "\n")+1:])
 		require.True(t, strings.HasPrefix(last, "king: pier "+dir+" stopped: "), last)
 		require.Contains(t, last, "event 4")
-		require.Equal(t, uint64(7), pierInfo(t, dir).Events, "nothing was cut")
+		require.Equal(t, uint64(8), pierInfo(t, dir).Events, "nothing was cut")
 	})
 	t.Run("tail", func(t *testing.T) {
 		dir := pierWithEvents(t, 6)
-		editEvent(t, dir, 7, func(v []byte) []byte { return v[:2] })
+		editEvent(t, dir, 8, func(v []byte) []byte { return v[:2] })
 		// The replay from the boot snapshot reaches the damage.
 		require.NoError(t, os.RemoveAll(pier.Layout{Dir: dir}.Chk()))
 		_, stderr, code := kingRun(t, "", "run", dir, "--exit")
 		require.Equal(t, 0, code, stderr)
 		require.Contains(t, stderr, `"kind":"tail-cut"`)
+		// Event 8 was cut; the run's %born is the new event 8.
 		info := pierInfo(t, dir)
-		require.Equal(t, uint64(6), info.Events)
-		require.Equal(t, uint64(6), info.SnapshotEvent)
+		require.Equal(t, uint64(8), info.Events)
+		require.Equal(t, uint64(8), info.SnapshotEvent)
 		out, _, code := kingRun(t, "", "replay", dir)
 		require.Equal(t, 0, code, out)
 	})
@@ -80,8 +81,8 @@ func TestPierSnapshotInterval(t *testing.T) {
 	dir := newTestPier(t, "counter")
 	k, _ := runningKing(t, dir, "--snapshot-interval", "20ms",
 		"--inject-list", writeJam(t, noun.List(counterOva(0, 5)...)))
-	k.waitLine("a periodic snapshot of event 6", func(l logLine) bool {
-		return l["kind"] == "snapshot" && l.num("eve") == 6
+	k.waitLine("a periodic snapshot of event 7", func(l logLine) bool {
+		return l["kind"] == "snapshot" && l.num("eve") == 7
 	})
 	k.signal(syscall.SIGTERM)
 	require.Equal(t, 0, k.wait(), k.stderr())

@@ -7,12 +7,16 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
+	"github.com/kingserf/king/king/drivers/dill"
+	"github.com/kingserf/king/king/drivers/hub"
 	"github.com/kingserf/king/king/pier"
 	"github.com/kingserf/king/noun"
 )
@@ -26,20 +30,30 @@ func runCommand() *cli.Command {
 		&cli.DurationFlag{Name: "snapshot-interval", Value: pier.DefaultSnapshotInterval,
 			Usage: "snapshot every `D` while running (and always at shutdown); 0 or less: only at shutdown"},
 		logLevelFlag(),
-		&cli.BoolFlag{Name: "daemon", Usage: "run in the background, detached from the terminal, logging to <pier>/.urb/king.log"},
+		&cli.BoolFlag{Name: "daemon", Usage: "run in the background, without a terminal, logging to <pier>/.urb/king.log (attach a terminal with: king con <pier>)"},
 	)
 	return &cli.Command{
 		Name:      "run",
-		Usage:     "run a pier: start its serf, replay, take events, commit, release effects",
+		Usage:     "run a pier: start its serf, replay, take events, commit, release effects to the drivers",
 		ArgsUsage: "<pier>",
 		Description: "Takes the pier's lock (a second king gets an error naming the first one's pid),\n" +
 			"starts the serf, replays the logged events it has not seen, then computes\n" +
-			"events, commits them in group commits and releases each event's effects only\n" +
-			"once it is durable (logged as \"effects released\" until the drivers exist).\n\n" +
+			"events, commits them in group commits and releases each event's effects to the\n" +
+			"drivers only once it is durable: the terminal (dill), the timer (behn), and the\n" +
+			"control socket <pier>/.urb/conn.sock through which `king peek|poke|status|save|con`\n" +
+			"reach the running pier. At start the timer gets a [%born ~] event, so the kernel\n" +
+			"re-sends its pending wake-up.\n\n" +
+			"When stdin and stdout are a terminal, it is attached (raw mode): keys become\n" +
+			"%belt events, the kernel draws the screen, logs print above the prompt line.\n" +
+			"^C is sent to the kernel and interrupts the event being computed; ^D shuts the\n" +
+			"pier down. Otherwise (a pipe, </dev/null, --daemon) the king logs only, with each\n" +
+			"event's effects as an \"effects released\" line.\n\n" +
 			"Signals: SIGTERM or SIGINT shut down gracefully (stop intake, drain, commit,\n" +
 			"snapshot, stop the serf); a second one stops at once (events already computed\n" +
-			"are still committed, nothing is snapshotted). SIGHUP restarts the serf cleanly.\n" +
-			"SIGUSR1 logs a status line.\n\n" +
+			"are still committed, nothing is snapshotted). SIGHUP restarts the serf cleanly,\n" +
+			"or, with the terminal attached (it hung up), shuts down gracefully. SIGUSR1 logs\n" +
+			"a status line. The kernel's %exit effect and a control client's %exit shut down\n" +
+			"gracefully too.\n\n" +
 			"--inject and --inject-list are injected in command-line order once the pier runs.\n" +
 			"With --daemon the command returns once the pier is running in the background,\n" +
 			"printing its pid.",
@@ -61,7 +75,29 @@ func runAction(c *cli.Context, injects []injectSource) error {
 	if err != nil {
 		return err
 	}
-	logger, err := commandLogger(c)
+	// The terminal is attached when this king has one on both sides (a
+	// daemon's stdin is /dev/null). A log going to a terminal then goes
+	// above the prompt line while the terminal is raw, so through a
+	// switchable sink, and without colours (the renderer does not pass
+	// escape sequences on); a log going elsewhere (2>file) stays there.
+	attach := ready == nil && isTerminal(os.Stdin) && isTerminal(os.Stdout)
+	stderr := errWriter(c)
+	console := writesToTerminal(stderr)
+	logAbove := attach && console
+	if f, ok := stderr.(*os.File); ok && logAbove {
+		// The terminal driver makes the terminal non-blocking, for every
+		// descriptor of it: stderr is written through a duplicate in
+		// Go's poller, which waits where a plain write would fail with
+		// EAGAIN. Restored last, after every log line.
+		pollable, restore, err := dill.Pollable(f)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = restore() }()
+		stderr = pollable
+	}
+	sink := newSwitchWriter(stderr)
+	logger, err := buildLogger(sink, c.String(logLevelFlagName), console, console && !logAbove)
 	if err != nil {
 		return err
 	}
@@ -90,38 +126,107 @@ func runAction(c *cli.Context, injects []injectSource) error {
 	// The pier's own lines name the pier already; ours need it too.
 	logger = logger.With(zap.String("pier", dir))
 
+	k := &runSession{p: p, logger: logger, ova: ova, exit: c.Bool("exit"), ready: ready,
+		stopReq: make(chan string, 1)}
+	hopts := hub.Options{Pier: p, Logger: logger, Version: version, Born: true,
+		OnStop: func(why string) {
+			// Called once, from a driver's goroutine: the run loop
+			// starts the shutdown.
+			select {
+			case k.stopReq <- why:
+			default:
+			}
+		}}
+	if attach {
+		hopts.In, hopts.Out = os.Stdin, os.Stdout
+	}
+	k.hub, err = hub.New(hopts)
+	if err != nil {
+		return fmt.Errorf("pier %s: starting the drivers: %w", dir, err)
+	}
+	// The hub is closed after Run has returned (the drivers get the
+	// effects of the events drained at shutdown), on every way out: it
+	// restores the terminal. The log goes back to stderr after that.
+	defer func() {
+		err := k.hub.Close()
+		sink.Set(stderr)
+		if err != nil {
+			logger.Warn("closing the drivers", zap.Error(err))
+		}
+	}()
+
 	progress := newReplayProgress(logger, "replay")
+	progress.w = stderr
 	defer progress.done()
+	// Once the terminal is raw, a replay (after a serf restart) is
+	// reported in log lines above the prompt, not with a bar.
+	logProgress := &replayProgress{w: sink, what: "replay", logger: logger}
 	interval := c.Duration("snapshot-interval")
 	if interval <= 0 {
 		interval = -1
 	}
+	logEffects := effectLogger(logger, func() zapcore.Level {
+		if k.attached.Load() {
+			return zapcore.DebugLevel
+		}
+		return zapcore.InfoLevel
+	})
 	readyCh := make(chan struct{})
+	serf := serfConfig(c, logger)
+	serf.OnSlog = k.hub.Slog
 	opts := pier.RunOptions{
-		Serf:             serfConfig(c, logger),
+		Serf:             serf,
 		SnapshotInterval: interval,
-		Effects:          effectLogger(logger),
-		Progress:         progress.report,
-		OnReady:          func() { close(readyCh) },
+		Effects: func(eve uint64, effects noun.Noun) {
+			k.hub.Effects(eve, effects)
+			logEffects(eve, effects)
+		},
+		Progress: func(pr pier.Progress) {
+			if k.attached.Load() {
+				logProgress.report(pr)
+				return
+			}
+			progress.report(pr)
+		},
+		OnReady: func() { close(readyCh) },
 	}
-	k := &runSession{p: p, logger: logger, ova: ova, exit: c.Bool("exit"), ready: ready}
-	return k.run(c.Context, opts, readyCh, sigs)
+	return k.run(c.Context, opts, readyCh, sigs, func() {
+		// The terminal is about to be raw: end any bar, and log above
+		// the prompt line from now on.
+		progress.done()
+		k.attached.Store(true)
+		if logAbove {
+			sink.Set(k.hub.Term.LogWriter())
+		}
+	})
 }
 
-// runSession is one `king run`: the pier, its Run goroutine, the signal
-// handling and the injector.
+// runSession is one `king run`: the pier, its drivers, its Run goroutine,
+// the signal handling and the injector.
 type runSession struct {
 	p      *pier.Pier
+	hub    *hub.Hub
 	logger *zap.Logger
 	ova    []noun.Noun
 	exit   bool
 	ready  func() // tells a --daemon parent the pier runs; may be nil
 
+	// stopReq carries the first stop request of a driver (the kernel's
+	// %exit, ^D, a control client's %exit) to the run loop.
+	stopReq chan string
+	// attached is set once the terminal is raw and the log goes above
+	// its prompt line.
+	attached atomic.Bool
+
 	wg sync.WaitGroup // every goroutine started below
 }
 
-// run runs the pier and handles signals until Run ends.
-func (k *runSession) run(parent context.Context, opts pier.RunOptions, readyCh chan struct{}, sigs chan os.Signal) error {
+// run runs the pier and handles signals and stop requests until Run
+// ends. Once the pier is ready it starts the drivers (hub.Start) on a
+// goroutine of its own, so that a signal is handled even while the
+// timer's %born is computed; attached is called just before the terminal
+// goes raw.
+func (k *runSession) run(parent context.Context, opts pier.RunOptions, readyCh chan struct{}, sigs chan os.Signal, attached func()) error {
 	ctx, hardStop := context.WithCancel(parent)
 	// Deferred calls run last first: the hard stop (a no-op once Run has
 	// ended) before the wait for the goroutines started here.
@@ -131,11 +236,14 @@ func (k *runSession) run(parent context.Context, opts pier.RunOptions, readyCh c
 	k.wg.Add(1)
 	go func() {
 		defer k.wg.Done()
+		defer k.restoreOnPanic()
 		runDone <- k.p.Run(ctx, opts)
 	}()
 
 	var (
+		startDone chan error
 		injDone   chan injectSummary
+		startErr  error
 		shutting  bool
 		hard      bool
 		restartMu sync.Mutex
@@ -157,12 +265,40 @@ func (k *runSession) run(parent context.Context, opts pier.RunOptions, readyCh c
 	for {
 		select {
 		case err := <-runDone:
+			if err == nil && startErr != nil {
+				err = startErr
+			}
 			return k.finish(err, hard)
 		case <-readyCh:
 			readyCh = nil
+			startDone = make(chan error, 1)
+			k.wg.Add(1)
+			go func() {
+				defer k.wg.Done()
+				defer k.restoreOnPanic()
+				if k.hub.Term != nil {
+					attached()
+				}
+				startDone <- k.hub.Start(ctx)
+			}()
+		case err := <-startDone:
+			startDone = nil
+			if err != nil {
+				if !shutting {
+					k.logger.Error("the drivers could not start", zap.Error(err))
+					startErr = fmt.Errorf("starting the drivers: %w", err)
+					shutdown("the drivers could not start")
+				}
+				continue
+			}
+			if shutting {
+				// Stopped while the drivers started: it never ran.
+				continue
+			}
 			k.logger.Info("pier running", zap.Uint64("last_event", k.p.Status().LastEvent),
 				zap.Int("serf_pid", k.p.Status().SerfPid), zap.Duration("startup", time.Since(started)),
-				zap.Int("injects", len(k.ova)))
+				zap.Int("injects", len(k.ova)), zap.Bool("terminal", k.hub.Term != nil),
+				zap.String("socket", k.hub.Control.Path()))
 			if k.ready != nil {
 				k.ready()
 			}
@@ -178,6 +314,8 @@ func (k *runSession) run(parent context.Context, opts pier.RunOptions, readyCh c
 			if k.exit {
 				shutdown("--exit: every injected event is settled")
 			}
+		case why := <-k.stopReq:
+			shutdown(why)
 		case sig := <-sigs:
 			switch sig {
 			case syscall.SIGINT, syscall.SIGTERM:
@@ -189,11 +327,25 @@ func (k *runSession) run(parent context.Context, opts pier.RunOptions, readyCh c
 				}
 				shutdown(sig.String())
 			case syscall.SIGHUP:
+				if k.hub.Term != nil {
+					// The terminal hung up: nobody is left to see it.
+					shutdown("SIGHUP: the terminal hung up")
+					continue
+				}
 				k.restartSerf(ctx, &restartMu)
 			case syscall.SIGUSR1:
 				k.logStatus()
 			}
 		}
+	}
+}
+
+// restoreOnPanic, deferred in the goroutines run starts, restores the
+// terminal before a panic ends the process.
+func (k *runSession) restoreOnPanic() {
+	if r := recover(); r != nil {
+		_ = k.hub.RestoreTerminal()
+		panic(r)
 	}
 }
 

@@ -36,8 +36,8 @@ func TestPierSIGTERMAndSIGINT(t *testing.T) {
 			require.Contains(t, stderr, `"msg":"shutting down","pier":"`+dir+`","why":"`+sig.String()+`"`)
 			require.Contains(t, stderr, `"msg":"pier stopped"`)
 			info := pierInfo(t, dir)
-			require.Equal(t, uint64(21), info.Events)
-			require.Equal(t, uint64(21), info.SnapshotEvent, "graceful shutdown snapshots")
+			require.Equal(t, uint64(22), info.Events, "boot, %born, 20 events")
+			require.Equal(t, uint64(22), info.SnapshotEvent, "graceful shutdown snapshots")
 		})
 	}
 }
@@ -71,7 +71,7 @@ func TestPierSecondKingRefused(t *testing.T) {
 	k.signal(syscall.SIGTERM)
 	require.Equal(t, 0, k.wait(), k.stderr())
 	// Once the king is gone the pier is free again.
-	require.Equal(t, uint64(1), pierInfo(t, dir).Events)
+	require.Equal(t, uint64(2), pierInfo(t, dir).Events, "boot and %born")
 }
 
 func TestPierSIGHUPRestartsSerf(t *testing.T) {
@@ -85,7 +85,7 @@ func TestPierSIGHUPRestartsSerf(t *testing.T) {
 	newPid := restarted.num("serf_pid")
 	require.Positive(t, newPid)
 	require.NotEqual(t, oldPid, newPid)
-	require.Equal(t, int64(11), restarted.num("last_event"))
+	require.Equal(t, int64(12), restarted.num("last_event"))
 	// The old serf was stopped and reaped by the king.
 	require.Error(t, syscall.Kill(int(oldPid), 0), "old serf %d still exists", oldPid)
 
@@ -106,13 +106,13 @@ func TestPierSIGUSR1Status(t *testing.T) {
 	require.Equal(t, dir, st["pier"])
 	require.Equal(t, true, st["running"])
 	require.Equal(t, ready.num("serf_pid"), st.num("serf_pid"))
-	require.Equal(t, int64(4), st.num("last_event"))
-	require.Equal(t, int64(4), st.num("last_committed"))
+	require.Equal(t, int64(5), st.num("last_event"))
+	require.Equal(t, int64(5), st.num("last_committed"))
 	require.Equal(t, int64(0), st.num("in_flight"))
 	require.Equal(t, int64(0), st.num("restarts"))
 	require.GreaterOrEqual(t, st.num("uptime"), int64(0))
 	line, _ := st["status"].(string)
-	require.Regexp(t, regexp.MustCompile(`^pier .*: serf pid \d+, last event 4, last committed 4, in flight 0, restarts 0, up \S+$`), line)
+	require.Regexp(t, regexp.MustCompile(`^pier .*: serf pid \d+, last event 5, last committed 5, in flight 0, restarts 0, up \S+$`), line)
 	k.signal(syscall.SIGTERM)
 	require.Equal(t, 0, k.wait(), k.stderr())
 }
@@ -131,7 +131,7 @@ func TestPierSecondSignalStopsAtOnce(t *testing.T) {
 	require.Equal(t, 1, k.wait(), k.stderr())
 	require.Contains(t, k.stderr(), "second signal: stopping at once")
 	require.Contains(t, k.stderr(), "king: stopped at once by a second signal")
-	require.Equal(t, uint64(1), pierInfo(t, dir).Events)
+	require.Equal(t, uint64(2), pierInfo(t, dir).Events, "boot and %born; the loop was not committed")
 }
 
 func TestPierDaemon(t *testing.T) {
@@ -162,12 +162,12 @@ func TestPierDaemon(t *testing.T) {
 		return code == 0
 	}, waitLimit, 20*time.Millisecond)
 	info := pierInfo(t, dir)
-	require.Equal(t, uint64(5), info.Events)
-	require.Equal(t, uint64(5), info.SnapshotEvent)
+	require.Equal(t, uint64(6), info.Events)
+	require.Equal(t, uint64(6), info.SnapshotEvent)
 	log, err := os.ReadFile(logPath)
 	require.NoError(t, err)
 	require.Contains(t, string(log), `"msg":"pier stopped"`)
-	require.Equal(t, []uint64{2, 3, 4, 5}, releasedEves(string(log)))
+	require.Equal(t, []uint64{2, 3, 4, 5, 6}, releasedEves(string(log)), "%born, then the 4 events")
 
 	// A daemon that cannot start reports why, with its log's last lines.
 	_, stderr, code = kingRun(t, "", "run", dir, "--daemon", "--serf", "/nonexistent/serf")

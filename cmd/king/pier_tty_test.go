@@ -40,5 +40,5 @@ func TestPierReplayOnTerminal(t *testing.T) {
 	require.Contains(t, text, "replay")
 	require.Contains(t, text, "events/s")
 	require.Contains(t, text, "100%")
-	require.Contains(t, text, "replayed 2501 events (1..2501)")
+	require.Contains(t, text, "replayed 2502 events (1..2502)", "boot, %born, events")
 }

@@ -23,4 +23,6 @@
 //   - crashy: a counter that crashes or loops on chosen cards, for testing
 //     %crud, %swap, %bail, %alrm, %intr and %meme (see Crashy).
 //   - echo: a terminal kernel that echoes keys on session 1 (see Echo).
+//   - timer: asks the king for timers with %doze effects, as Arvo's behn
+//     does, and counts its %wake events (see Timer).
 package kernels

@@ -14,7 +14,7 @@ type Kernel struct {
 }
 
 // All returns every kernel of this package, in a fixed order.
-func All() []Kernel { return []Kernel{Counter(), Crashy(), Echo()} }
+func All() []Kernel { return []Kernel{Counter(), Crashy(), Echo(), Timer()} }
 
 // Core returns the kernel noun [battery state] the serf holds after boot.
 func (k Kernel) Core() noun.Noun { return noun.Cell(k.Battery, k.State) }

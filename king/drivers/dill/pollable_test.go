@@ -52,6 +52,18 @@ func TestPollableBlockingDescriptor(t *testing.T) {
 	require.NoError(t, err)
 	require.Same(t, pr, same)
 	require.NoError(t, restore2())
+
+	// A pollable file whose Fd was called still takes deadlines, but is
+	// blocking: it gets a duplicate whose reads a deadline does end.
+	_ = pr.Fd()
+	require.NoError(t, pr.SetReadDeadline(time.Time{}))
+	dup, restore3, err := Pollable(pr)
+	require.NoError(t, err)
+	require.NotSame(t, pr, dup)
+	require.NoError(t, dup.SetReadDeadline(time.Now().Add(20*time.Millisecond)))
+	_, err = dup.Read(make([]byte, 1))
+	require.True(t, errors.Is(err, os.ErrDeadlineExceeded), "read: %v", err)
+	require.NoError(t, restore3())
 }
 
 func TestLogWriterPrintsAbove(t *testing.T) {

@@ -20,11 +20,20 @@ import (
 // (the shell) share: restore puts the flag back and closes the duplicate.
 // Call restore once Run has returned; it is safe to call more than once,
 // from any goroutine.
+//
+// f is returned as it is only if it is both in the poller and
+// non-blocking: a File whose Fd method was called still accepts deadlines
+// but was made blocking, so a deadline could not end a read in progress.
 func Pollable(f *os.File) (in *os.File, restore func() error, err error) {
-	if f.SetReadDeadline(time.Time{}) == nil {
+	if f.SetReadDeadline(time.Time{}) == nil && nonblocking(f) {
 		return f, func() error { return nil }, nil
 	}
-	fd, err := unix.Dup(int(f.Fd()))
+	var fd int
+	err = withFd(f, func(ffd int) error {
+		var err error
+		fd, err = unix.Dup(ffd)
+		return err
+	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("dill: duplicate %s: %w", f.Name(), err)
 	}
@@ -47,4 +56,15 @@ func Pollable(f *os.File) (in *os.File, restore func() error, err error) {
 		})
 		return rerr
 	}, nil
+}
+
+// nonblocking reports whether f's descriptor is in non-blocking mode.
+func nonblocking(f *os.File) bool {
+	nb := false
+	_ = withFd(f, func(fd int) error {
+		fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+		nb = err == nil && fl&unix.O_NONBLOCK != 0
+		return err
+	})
+	return nb
 }

@@ -9,7 +9,14 @@ import (
 )
 
 // IsTerminal reports whether f is a terminal.
-func IsTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+func IsTerminal(f *os.File) bool {
+	is := false
+	_ = withFd(f, func(fd int) error {
+		is = term.IsTerminal(fd)
+		return nil
+	})
+	return is
+}
 
 // MakeRaw puts the terminal f in raw mode (no echo, no line editing, no
 // signals from ^C or ^Z, no output processing: the Renderer writes \r\n)
@@ -27,9 +34,16 @@ func IsTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 //
 // With ISIG off, ^C arrives as a byte (the Terminal turns it into a %ctl
 // belt and an interrupt), not as SIGINT.
+//
+// f's blocking mode is left as it is (see withFd), and f must stay open
+// until restore has been called.
 func MakeRaw(f *os.File) (restore func() error, err error) {
-	fd := int(f.Fd())
-	old, err := term.MakeRaw(fd)
+	var old *term.State
+	err = withFd(f, func(fd int) error {
+		var err error
+		old, err = term.MakeRaw(fd)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("dill: raw mode: %w", err)
 	}
@@ -37,7 +51,8 @@ func MakeRaw(f *os.File) (restore func() error, err error) {
 	var rerr error
 	return func() error {
 		once.Do(func() {
-			if err := term.Restore(fd, old); err != nil {
+			err := withFd(f, func(fd int) error { return term.Restore(fd, old) })
+			if err != nil {
 				rerr = fmt.Errorf("dill: restore terminal mode: %w", err)
 			}
 		})
@@ -49,10 +64,31 @@ func MakeRaw(f *os.File) (restore func() error, err error) {
 // columns and rows, for Options.Size.
 func SizeOf(f *os.File) func() (cols, rows int, err error) {
 	return func() (int, int, error) {
-		w, h, err := term.GetSize(int(f.Fd()))
+		var w, h int
+		err := withFd(f, func(fd int) error {
+			var err error
+			w, h, err = term.GetSize(fd)
+			return err
+		})
 		if err != nil {
 			return 0, 0, fmt.Errorf("dill: terminal size: %w", err)
 		}
 		return w, h, nil
 	}
+}
+
+// withFd calls fn with f's descriptor without changing f's blocking mode:
+// f.Fd would put it in blocking mode, and that flag belongs to the open
+// terminal, shared by every descriptor of it, so it would also take the
+// read deadlines away from a Pollable duplicate of the terminal's input.
+func withFd(f *os.File, fn func(fd int) error) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var ferr error
+	if err := rc.Control(func(fd uintptr) { ferr = fn(int(fd)) }); err != nil {
+		return err
+	}
+	return ferr
 }

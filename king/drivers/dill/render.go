@@ -91,9 +91,16 @@ func (r *Renderer) Render(bs []Blit) error {
 	return r.flushLocked()
 }
 
+// tabWidth is the distance between tab stops in text printed above the
+// prompt.
+const tabWidth = 8
+
 // PrintAbove prints text on its own lines above the prompt line, which is
 // then redrawn with the cursor where it was: how kernel output (%slog)
 // and runtime messages share the screen with what the user is typing.
+// A tab is expanded to spaces up to the next multiple of tabWidth columns
+// (the king's console log separates its fields with tabs); other control
+// characters are shown as U+FFFD.
 func (r *Renderer) PrintAbove(text string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -104,8 +111,16 @@ func (r *Renderer) PrintAbove(text string) error {
 		if i > 0 {
 			r.sb.WriteString(seqNewline)
 		}
+		col := 0
 		for _, c := range strings.TrimRight(ln, "\r") {
+			if c == '\t' {
+				n := tabWidth - col%tabWidth
+				r.sb.WriteString(strings.Repeat(" ", n))
+				col += n
+				continue
+			}
 			r.sb.WriteString(printable(c))
+			col++
 		}
 	}
 	r.sb.WriteString(seqNewline)

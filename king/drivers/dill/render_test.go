@@ -97,6 +97,11 @@ func TestPrintAboveRedrawsThePrompt(t *testing.T) {
 	require.NoError(t, r.PrintAbove("bad \x1b[31m"))
 	require.Equal(t, "\r\x1b[Kbad \uFFFD[31m\r\n\x1b[32m> \x1b[0mabc\r\x1b[3C", out.String())
 	out.Reset()
+	// Tabs (the console log's field separator) become spaces to the next
+	// stop of 8 columns, on every line.
+	require.NoError(t, r.PrintAbove("a\tb\n12345678\tc\t"))
+	require.Equal(t, "\r\x1b[Ka       b\r\n12345678        c       \r\n\x1b[32m> \x1b[0mabc\r\x1b[3C", out.String())
+	out.Reset()
 	require.NoError(t, r.Finish())
 	require.Equal(t, "\r\n", out.String())
 	require.Equal(t, "", r.Line())

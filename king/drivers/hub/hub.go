@@ -8,6 +8,7 @@
 //
 //	h, err := hub.New(hub.Options{Pier: p, Logger: logger, Version: version,
 //		In: os.Stdin, Out: os.Stdout,            // nil In: --daemon, no terminal
+//		Born: true,                              // [%born ~] at Start, as vere does
 //		OnStop: func(why string) { /* start the pier's graceful shutdown */ }})
 //	defer h.Close()                              // on every way out: restores the terminal
 //	runOpts.Effects = h.Effects
@@ -74,11 +75,12 @@ type Hub struct {
 
 	p       *pier.Pier
 	logger  *zap.Logger
-	out     *os.File
+	out     *os.File // the terminal's output, a pollable duplicate of Options.Out
 	onStop  func(string)
 	stopped sync.Once
 
-	inRestore func() error // undoes dill.Pollable
+	inRestore  func() error // undoes dill.Pollable of the input
+	outRestore func() error // undoes dill.Pollable of the output
 
 	mu         sync.Mutex
 	started    bool
@@ -122,8 +124,20 @@ func New(opts Options) (*Hub, error) {
 			return nil, err
 		}
 		h.inRestore = restore
-		h.Term, err = dill.New(dill.Options{In: in, Out: opts.Out, Logger: logger,
-			Size: dill.SizeOf(opts.Out), PutDir: pier.Layout{Dir: opts.Pier.Dir()}.Put(),
+		// The input's duplicate is non-blocking, a flag shared by every
+		// descriptor of the terminal, the output included when it is
+		// the same terminal (as stdin and stdout usually are). A write
+		// outside Go's poller would then fail with EAGAIN whenever the
+		// terminal is slow to drain; the output's pollable duplicate
+		// waits instead.
+		out, outRestore, err := dill.Pollable(opts.Out)
+		if err != nil {
+			_ = restore()
+			return nil, err
+		}
+		h.out, h.outRestore = out, outRestore
+		h.Term, err = dill.New(dill.Options{In: in, Out: out, Logger: logger,
+			Size: dill.SizeOf(out), PutDir: pier.Layout{Dir: opts.Pier.Dir()}.Put(),
 			Inject: func(ctx context.Context, ov noun.Noun) error {
 				_, err := opts.Pier.InjectAsync(ctx, ov)
 				return err
@@ -137,6 +151,7 @@ func New(opts Options) (*Hub, error) {
 		})
 		if err != nil {
 			_ = restore()
+			_ = outRestore()
 			return nil, err
 		}
 		h.Router.Handle(dill.Vane, h.Term)
@@ -144,9 +159,7 @@ func New(opts Options) (*Hub, error) {
 	h.Control, err = control.Listen(opts.Pier.Dir(), control.Options{Logger: logger, Version: opts.Version,
 		Backend: control.PierBackend{Pier: opts.Pier, OnExit: func() { h.stop("a control client asked to shut down (%exit)") }}})
 	if err != nil {
-		if h.inRestore != nil {
-			_ = h.inRestore()
-		}
+		_ = h.restoreFiles()
 		_ = h.Behn.Close()
 		return nil, err
 	}
@@ -155,11 +168,15 @@ func New(opts Options) (*Hub, error) {
 }
 
 // Effects routes a committed event's effects: pier.RunOptions.Effects.
-func (h *Hub) Effects(eve uint64, effects noun.Noun) { h.Router.Route(eve, effects) }
+func (h *Hub) Effects(eve uint64, effects noun.Noun) {
+	defer h.restoreOnPanic()
+	h.Router.Route(eve, effects)
+}
 
 // Slog shows a kernel %slog on the terminal (above the prompt) and to the
 // `king con` clients: king.Config.OnSlog. Without a terminal it is logged.
 func (h *Hub) Slog(pri uint64, tank noun.Noun) {
+	defer h.restoreOnPanic()
 	if h.Term != nil {
 		h.Term.Slog(pri, tank)
 	} else {
@@ -171,7 +188,10 @@ func (h *Hub) Slog(pri uint64, tank noun.Noun) {
 // Start serves the control socket, re-arms the timer and attaches the
 // terminal (raw mode, %blew, %hail, keys). Call it once the pier accepts
 // events (after RunOptions.OnReady has fired, not from inside it: the
-// timer's %born, if any, waits for its commit).
+// timer's %born, if any, waits for its commit). A timer that cannot start
+// (its %born bailed, or the pier is already stopping) is logged, not
+// returned: the terminal is attached all the same. The error is about the
+// terminal, or a Start after Close.
 func (h *Hub) Start(ctx context.Context) error {
 	h.mu.Lock()
 	if h.started || h.closed {
@@ -180,36 +200,44 @@ func (h *Hub) Start(ctx context.Context) error {
 	}
 	h.started = true
 	ctx, h.cancel = context.WithCancel(ctx)
+	h.wg.Add(1)
 	h.mu.Unlock()
 
-	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
+		defer h.restoreOnPanic()
 		if err := h.Control.Serve(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			h.logger.Warn("control socket", zap.Error(err))
 		}
 	}()
 	if err := h.Behn.Start(ctx); err != nil {
-		return fmt.Errorf("hub: %w", err)
+		h.logger.Warn("timer driver: not started cleanly", zap.Error(err))
 	}
 	if h.Term == nil {
 		return nil
+	}
+	// Raw mode starts under the lock, and only if Close has not begun: a
+	// Close that ran during the timer's start must not leave the terminal
+	// raw with nobody left to restore it.
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return errors.New("hub: closed while starting")
 	}
 	restore, err := dill.MakeRaw(h.out)
 	if err != nil {
 		return fmt.Errorf("hub: %w", err)
 	}
-	h.mu.Lock()
 	h.rawRestore = restore
 	h.stopResize = dill.WatchResize(func() {
 		if err := h.Term.Resize(ctx); err != nil {
 			h.logger.Debug("resize", zap.Error(err))
 		}
 	})
-	h.mu.Unlock()
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
+		defer h.restoreOnPanic()
 		err := h.Term.Run(ctx)
 		switch {
 		case err == nil, ctx.Err() != nil:
@@ -220,6 +248,23 @@ func (h *Hub) Start(ctx context.Context) error {
 		}
 	}()
 	return nil
+}
+
+// RestoreTerminal puts the terminal back in the mode it had before Start
+// and restores its blocking flag, at once and without waiting for
+// anything: for a panic handler or a last-resort exit path, where Close
+// (which waits for the drivers) cannot run. Close does the same; both are
+// safe to call more than once, from any goroutine.
+func (h *Hub) RestoreTerminal() error {
+	h.mu.Lock()
+	restore := h.rawRestore
+	h.mu.Unlock()
+	var errs []error
+	if restore != nil {
+		errs = append(errs, restore())
+	}
+	errs = append(errs, h.restoreFiles())
+	return errors.Join(errs...)
 }
 
 // Close detaches the terminal and restores its mode, closes the control
@@ -247,11 +292,31 @@ func (h *Hub) Close() error {
 		_ = h.Term.Renderer().Finish()
 		errs = append(errs, restore())
 	}
+	errs = append(errs, h.restoreFiles(), cerr, h.Behn.Close())
+	return errors.Join(errs...)
+}
+
+// restoreFiles undoes dill.Pollable on the terminal's input and output:
+// their blocking flag is restored and the duplicates closed. Idempotent.
+func (h *Hub) restoreFiles() error {
+	var errs []error
 	if h.inRestore != nil {
 		errs = append(errs, h.inRestore())
 	}
-	errs = append(errs, cerr, h.Behn.Close())
+	if h.outRestore != nil {
+		errs = append(errs, h.outRestore())
+	}
 	return errors.Join(errs...)
+}
+
+// restoreOnPanic, deferred in the goroutines and callbacks the hub runs,
+// restores the terminal before a panic goes on to end the process: a
+// crash must not leave the operator's terminal raw.
+func (h *Hub) restoreOnPanic() {
+	if r := recover(); r != nil {
+		_ = h.RestoreTerminal()
+		panic(r)
+	}
 }
 
 // stop calls OnStop once.

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/creack/pty"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 
 	"github.com/kingserf/king/ipc"
@@ -203,6 +205,58 @@ func TestTerminalHub(t *testing.T) {
 	require.NoError(t, tty.Close())
 	require.NoError(t, ptmx.Close())
 	<-readDone
+}
+
+// TestRestoreTerminal: RestoreTerminal, the panic path, puts the
+// terminal back at once while the drivers run; the terminal's shared
+// non-blocking flag (set for the pollable input and output) is cleared
+// again by Close.
+func TestRestoreTerminal(t *testing.T) {
+	ptmx, tty, err := pty.Open()
+	require.NoError(t, err)
+	defer ptmx.Close()
+	defer tty.Close()
+	require.NoError(t, pty.Setsize(ptmx, &pty.Winsize{Cols: 80, Rows: 24}))
+	_ = tty.Fd() // blocking, as a terminal handed to a process is
+	cooked, nonblock := ttyMode(t, tty)
+	require.False(t, nonblock)
+	go func() { _, _ = io.Copy(io.Discard, ptmx) }()
+
+	k := startKing(t, "echo", Options{In: tty, Out: tty})
+	raw, nonblock := ttyMode(t, tty)
+	require.NotEqual(t, cooked, raw, "Start made the terminal raw")
+	require.True(t, nonblock, "the pollable duplicates share the flag")
+	require.NoError(t, k.h.RestoreTerminal())
+	now, _ := ttyMode(t, tty)
+	require.Equal(t, cooked, now, "RestoreTerminal restores the mode at once")
+	k.stop()
+	now, nonblock = ttyMode(t, tty)
+	require.Equal(t, cooked, now)
+	require.False(t, nonblock, "Close restores the blocking flag")
+}
+
+// ttyMode reads a terminal's mode and O_NONBLOCK flag without changing
+// them (os.File.Fd would make it blocking).
+func ttyMode(t *testing.T, f *os.File) (term.State, bool) {
+	t.Helper()
+	rc, err := f.SyscallConn()
+	require.NoError(t, err)
+	var st term.State
+	var nonblock bool
+	var merr error
+	require.NoError(t, rc.Control(func(fd uintptr) {
+		s, err := term.GetState(int(fd))
+		if err != nil {
+			merr = err
+			return
+		}
+		st = *s
+		fl, err := unix.FcntlInt(fd, unix.F_GETFL, 0)
+		merr = err
+		nonblock = fl&unix.O_NONBLOCK != 0
+	}))
+	require.NoError(t, merr)
+	return st, nonblock
 }
 
 func TestNewNeedsAPier(t *testing.T) {
