@@ -64,7 +64,9 @@ func (a *cellArena) init(nbits uint64, index []startEntry, done []uint64) {
 func (a *cellArena) alloc(pos uint64) (*cellNode, uint64) {
 	i := a.n
 	mask := uint64(1)<<a.shift - 1
-	if i&mask == 0 {
+	if i>>a.shift == uint64(len(a.slabs)) {
+		// Cell i starts a slab not made yet (a small Cue provides the
+		// first slab itself).
 		a.slabs = append(a.slabs, make([]cellNode, 1<<a.shift))
 	}
 	w := pos / 64

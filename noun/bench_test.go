@@ -106,6 +106,53 @@ func BenchmarkJam(b *testing.B) {
 	}
 }
 
+// BenchmarkJamCached jams nouns whose mugs are all cached already, as a
+// serf's snapshot of a kernel it mugs after every event: Jam then skips
+// the hashing pass.
+func BenchmarkJamCached(b *testing.B) {
+	for _, tc := range bigCorpora(b) {
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(tc.data)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				n := fresh(b, tc.data)
+				noun.Mug(n)
+				runtime.GC()
+				b.StartTimer()
+				if out := noun.Jam(n); len(out) != len(tc.data) {
+					b.Fatalf("jam is %d bytes, want %d", len(out), len(tc.data))
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCellAllocator builds a million-cell list with Cell and with a
+// CellAllocator, as an interpreter builds its short-lived cells.
+func BenchmarkCellAllocator(b *testing.B) {
+	const cells = 1_000_000
+	b.Run("Cell", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			l := noun.Zero
+			for k := range cells {
+				l = noun.Cell(noun.Atom(uint64(k)), l)
+			}
+		}
+	})
+	b.Run("CellAllocator", func(b *testing.B) {
+		b.ReportAllocs()
+		a := noun.NewCellAllocator(0)
+		for i := 0; i < b.N; i++ {
+			l := noun.Zero
+			for k := range cells {
+				l = a.Cell(noun.Atom(uint64(k)), l)
+			}
+		}
+	})
+}
+
 func BenchmarkMug(b *testing.B) {
 	for _, tc := range bigCorpora(b) {
 		b.Run(tc.name, func(b *testing.B) {

@@ -58,8 +58,12 @@ func Cue(b []byte) (Noun, error) {
 	if len(b) == 0 {
 		return Zero, &CueError{Offset: 0, Err: ErrCueEmpty}
 	}
+	if len(b) <= cueSmallBytes {
+		return cueSmall(b)
+	}
 	var d decoder
-	d.init(b)
+	nw, ni, nd := d.sizes(b)
+	d.init(b, make([]uint64, nw+3*ni+nd))
 	return d.run()
 }
 
@@ -137,13 +141,19 @@ type bigEntry struct {
 	n   Noun
 }
 
-func (d *decoder) init(b []byte) {
-	// One pointer-free allocation holds the input words, the offset index
-	// and the done bits: a small message costs a few allocations, not ten.
-	nw := uint64(len(b)+7)/8 + 2
+// sizes returns the number of words init needs for input b: nw for the
+// input, ni index entries of three words, nd words of done bits.
+func (d *decoder) sizes(b []byte) (nw, ni, nd uint64) {
+	nbits := 8 * uint64(len(b))
+	return uint64(len(b)+7)/8 + 2, indexLen(nbits), doneLen(nbits)
+}
+
+// init sets the decoder up for input b in buf, which must be zero and
+// hold the words sizes asks for: one pointer-free buffer holds the input
+// words, the offset index and the done bits.
+func (d *decoder) init(b []byte, buf []uint64) {
+	nw, ni, _ := d.sizes(b)
 	d.nbits = 8 * uint64(len(b))
-	ni, nd := indexLen(d.nbits), doneLen(d.nbits)
-	buf := make([]uint64, nw+3*ni+nd)
 	d.words = buf[:nw:nw]
 	if nativeLittleEndian {
 		copy(unsafe.Slice((*byte)(unsafe.Pointer(&d.words[0])), 8*nw), b)
@@ -245,7 +255,16 @@ func (d *decoder) matLen(pos uint64) (b, start uint64, err error) {
 // atom. High zero bits are dropped, so the result may be direct.
 func (d *decoder) readBig(start, b uint64) Noun {
 	nw := (b + 63) / 64
-	ws := make([]uint64, nw)
+	var ws []uint64
+	var pair *bigPair
+	if nw == 2 {
+		// Two words (an @da, a 128-bit hash) share one allocation with
+		// their header.
+		pair = new(bigPair)
+		ws = pair.w[:]
+	} else {
+		ws = make([]uint64, nw)
+	}
 	i, off := start/64, start%64
 	if off == 0 {
 		copy(ws, d.words[i:i+nw])
@@ -267,7 +286,17 @@ func (d *decoder) readBig(start, b uint64) Noun {
 	case 1:
 		return Noun{v: ws[0]}
 	}
+	if pair != nil {
+		pair.words = ws
+		return Noun{p: unsafe.Pointer(&pair.bigAtom), v: tagBig}
+	}
 	return fromOwnedWords(ws)
+}
+
+// bigPair is a big atom of two words stored with its header.
+type bigPair struct {
+	bigAtom
+	w [2]uint64
 }
 
 // backref decodes the backref whose tag bits are at pos and returns the

@@ -35,10 +35,23 @@ const (
 	cellFallback = 0xfffe
 )
 
-// mugWord hashes a direct atom without allocating.
+// mugWord hashes a direct atom without allocating. Atoms below 256 (most
+// atoms of compiled code: opcodes, axes, small constants) come from a table.
 func mugWord(v uint64) uint32 {
+	if v < uint64(len(smallAtomMugs)) {
+		return smallAtomMugs[v]
+	}
 	return mumWord(atomSeed, atomFallback, v, (bits.Len64(v)+7)/8)
 }
+
+// smallAtomMugs holds the mugs of the atoms 0 to 255. It is computed once
+// and never written again.
+var smallAtomMugs = func() (t [256]uint32) {
+	for v := range t {
+		t[v] = mumWord(atomSeed, atomFallback, uint64(v), (bits.Len64(uint64(v))+7)/8)
+	}
+	return t
+}()
 
 func mugBig(b *bigAtom) uint32 {
 	if m := b.mug.Load(); m != 0 {
@@ -84,81 +97,104 @@ func murmurWords(ws []uint64, n int, seed uint32) uint32 {
 }
 
 // mugPair hashes a cell from the mugs of its head and tail: the bytes are
-// LE32(hm) followed by the significant bytes of tm.
+// LE32(hm) followed by the significant bytes of tm, 5 to 8 bytes in all.
+// This is murmurWord unrolled for that case; the retry loop of mum runs
+// only when the first seed folds to zero (one hash in 2^31).
 func mugPair(hm, tm uint32) uint32 {
-	return mumWord(cellSeed, cellFallback, uint64(hm)|uint64(tm)<<32, 4+(bits.Len32(tm)+7)/8)
-}
-
-// shallowMug returns the mug of n if it is known without descending into
-// an uncached cell; ok is false for such a cell.
-func shallowMug(n Noun) (uint32, bool) {
-	switch {
-	case n.p == nil:
-		return mugWord(n.v), true
-	case n.v == tagBig:
-		return mugBig(n.big()), true
+	h := murmurBlock(cellSeed, hm)
+	var n uint32
+	if tm >= 1<<24 {
+		h = murmurBlock(h, tm)
+		n = 8
+	} else {
+		h ^= murmurTail(tm)
+		n = 4 + uint32(bits.Len32(tm)+7)/8
 	}
-	m := n.cell().mug.Load()
-	return m, m != 0
+	h = murmurFinal(h, int(n))
+	if ham := (h >> 31) ^ (h & 0x7fffffff); ham != 0 {
+		return ham
+	}
+	return mumWordRetry(cellSeed+1, cellFallback, uint64(hm)|uint64(tm)<<32, int(n))
 }
 
 // mugCellDeep computes and caches the mug of c and every uncached cell below
-// it, in post-order, with an explicit stack. Each uncached cell is visited
-// once: a frame remembers the head's mug while the tail is computed, so no
-// child is hashed twice.
+// it, in post-order, with an explicit stack.
 func mugCellDeep(root *cellNode) uint32 {
-	m, _ := mugCount(root)
+	m, _, _ := mugWalk(root)
 	return m
 }
 
-// mugCount is mugCellDeep that also returns how many cells it hashed.
-func mugCount(root *cellNode) (uint32, int) {
+// mugFrame is a cell of mugWalk whose tail's mug is awaited (hm, the
+// head's mug, is set) or whose head's mug is awaited (hm == 0: no mug is 0).
+type mugFrame struct {
+	c  *cellNode
+	hm uint32
+}
+
+// mugWalk is mugCellDeep that also returns how many cells it hashed and
+// how many times a hashed cell had a child cell whose mug was cached
+// already (a cell shared with a part hashed before, as in a noun decoded
+// by Cue, or hashed by an earlier Mug). Each uncached cell is visited
+// once: a frame remembers the head's mug while the tail is computed, and a
+// finished child hands its mug to its parent, so no child is hashed twice
+// and no cached mug is read twice.
+func mugWalk(root *cellNode) (mug uint32, hashed, shared int) {
 	if m := root.mug.Load(); m != 0 {
-		return m, 0
+		return m, 0, 0
 	}
-	count := 0
-	type frame struct {
-		c  *cellNode
-		hm uint32
-		// inTail is set once the head's mug is in hm.
-		inTail bool
-	}
-	var buf [32]frame
+	count, cached := 0, 0
+	var buf [64]mugFrame
 	stack := buf[:0]
 	c := root
-	var hm uint32
-	inTail := false
+	var hm uint32 // the head's mug, or 0 while it is not known
 	for {
 		// c is uncached. Find the mug of its head, then of its tail,
 		// descending into whichever is an uncached cell.
-		if !inTail {
-			m, ok := shallowMug(c.head)
-			if !ok {
-				stack = append(stack, frame{c: c})
-				c = c.head.cell()
+		if hm == 0 {
+			h := c.head
+			switch {
+			case h.p == nil:
+				hm = mugWord(h.v)
+			case h.v == tagBig:
+				hm = mugBig(h.big())
+			default:
+				hc := h.cell()
+				if hm = hc.mug.Load(); hm == 0 {
+					stack = append(stack, mugFrame{c: c})
+					c = hc
+					continue
+				}
+				cached++
+			}
+		}
+		var m uint32
+		t := c.tail
+		switch {
+		case t.p == nil:
+			m = mugWord(t.v)
+		case t.v == tagBig:
+			m = mugBig(t.big())
+		default:
+			tc := t.cell()
+			if m = tc.mug.Load(); m == 0 {
+				stack = append(stack, mugFrame{c: c, hm: hm})
+				c, hm = tc, 0
 				continue
 			}
-			hm = m
+			cached++
 		}
-		tm, ok := shallowMug(c.tail)
-		if !ok {
-			stack = append(stack, frame{c: c, hm: hm, inTail: true})
-			c = c.tail.cell()
-			inTail = false
-			continue
-		}
-		m := mugPair(hm, tm)
+		m = mugPair(hm, m)
 		c.mug.Store(m)
 		count++
-		// Return m to the frames waiting for it.
+		// Hand m to the frames waiting for it.
 		for {
 			if len(stack) == 0 {
-				return m, count
+				return m, count, cached
 			}
 			f := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			if !f.inTail {
-				c, hm, inTail = f.c, m, true
+			if f.hm == 0 {
+				c, hm = f.c, m
 				break
 			}
 			m = mugPair(f.hm, m)
@@ -183,7 +219,16 @@ func mum(seed, fallback uint32, data []byte) uint32 {
 // mumWord is mum over the n <= 8 low bytes of v, little-endian, without
 // building a slice: the hot path of every atom and cell mug.
 func mumWord(seed, fallback uint32, v uint64, n int) uint32 {
-	for i := 0; i < 8; i++ {
+	h := murmurWord(v, n, seed)
+	if ham := (h >> 31) ^ (h & 0x7fffffff); ham != 0 {
+		return ham
+	}
+	return mumWordRetry(seed+1, fallback, v, n)
+}
+
+// mumWordRetry is mumWord's loop over the seven seeds after the first.
+func mumWordRetry(seed, fallback uint32, v uint64, n int) uint32 {
+	for i := 1; i < 8; i++ {
 		h := murmurWord(v, n, seed)
 		if ham := (h >> 31) ^ (h & 0x7fffffff); ham != 0 {
 			return ham

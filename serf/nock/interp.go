@@ -62,6 +62,9 @@ type Config struct {
 type Interpreter struct {
 	cfg  Config
 	memo *memoCache
+	// cells builds the cells computations make (autocons, opcode 8's
+	// push, the spines opcode 10 copies), a slab at a time.
+	cells *noun.CellAllocator
 
 	// stack[:sp] are the live continuation frames; frames above sp are stale.
 	// high is the most frames in use since the stack was last cleared: the
@@ -92,9 +95,14 @@ type Interpreter struct {
 	allocLimit int64
 }
 
+// cellSlab is the number of cells the interpreter allocates at a time:
+// enough to make allocation cheap, few enough that a long-lived cell pins
+// little garbage with its slab.
+const cellSlab = 64
+
 // New returns an Interpreter configured by cfg.
 func New(cfg Config) *Interpreter {
-	return &Interpreter{cfg: cfg, memo: newMemoCache(cfg.CacheSize)}
+	return &Interpreter{cfg: cfg, memo: newMemoCache(cfg.CacheSize), cells: noun.NewCellAllocator(cellSlab)}
 }
 
 // Steps returns the number of Nock steps (formula evaluations, counting
@@ -168,6 +176,9 @@ func (it *Interpreter) end() {
 		clear(it.stack[:it.high])
 	}
 	it.sp, it.high = 0, 0
+	// The next computation's cells start a slab of their own, so the
+	// garbage of this one is not kept by them.
+	it.cells.Reset()
 	it.rendering = false
 	it.ctx = nil
 	it.busy = false

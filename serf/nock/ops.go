@@ -69,7 +69,7 @@ func (it *Interpreter) cons(h, t noun.Noun) (noun.Noun, bool) {
 	if it.alloc > it.allocLimit {
 		return noun.Zero, false
 	}
-	return noun.Cell(h, t), true
+	return it.cells.Cell(h, t), true
 }
 
 // bump is Nock's + (increment), charging big results to the memory budget.
@@ -111,5 +111,5 @@ func (it *Interpreter) edit(target, axis, value noun.Noun) (noun.Noun, bool) {
 	if it.alloc > it.allocLimit {
 		return noun.Zero, false
 	}
-	return target.EditAtom(axis, value)
+	return it.cells.Edit(target, axis, value)
 }
