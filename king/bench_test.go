@@ -3,9 +3,11 @@ package king
 import (
 	"context"
 	"fmt"
+	"iter"
 	"os"
 	"os/exec"
 	"testing"
+	"time"
 
 	"github.com/kingserf/king/ipc"
 	"github.com/kingserf/king/noun"
@@ -33,6 +35,7 @@ func BenchmarkWork(b *testing.B) {
 			count := func(WorkResult) { done++ }
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := startCPU(s.Pid())
 			for i := range b.N {
 				reqs <- Work{Job: jobs[i%len(jobs)], Done: count}
 			}
@@ -41,6 +44,7 @@ func BenchmarkWork(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.StopTimer()
+			cpu.report(b, b.N, "serf")
 			if done != b.N {
 				b.Fatalf("%d results for %d works", done, b.N)
 			}
@@ -75,6 +79,7 @@ func BenchmarkRawEcho(b *testing.B) {
 			w := ipc.NewWriter(stdin, ipc.Legacy)
 			r := ipc.NewReader(stdout, ipc.WithFraming(ipc.Legacy))
 			b.ResetTimer()
+			cpu := startCPU(cmd.Process.Pid)
 			sent := 0
 			for ; sent < min(depth, b.N); sent++ {
 				if err := w.WriteFrame(frame); err != nil {
@@ -93,48 +98,92 @@ func BenchmarkRawEcho(b *testing.B) {
 				}
 			}
 			b.StopTimer()
+			cpu.report(b, b.N, "echo")
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rt/s")
 		})
 	}
 }
 
 // BenchmarkReplay measures %play replay of 1,000,000 counter events
-// (20,000 with -short) at several batch sizes. Each iteration starts a
-// fresh serf and boots it outside the timer.
+// (20,000 with -short) at several batch sizes, from two kinds of source:
+// "nouns" builds each job as a noun (Replay jams the batch), "jams" hands
+// over each job's jam, made beforehand, as a log does (Replay splices them
+// into the writ). Each iteration starts a fresh serf and boots it outside
+// the timer. king-µs/event and serf-µs/event are the CPU time each process
+// spent per event.
 func BenchmarkReplay(b *testing.B) {
 	requireRealSerf(b)
 	n := uint64(1_000_000)
 	if testing.Short() {
 		n = 20_000
 	}
-	for _, batch := range []int{5, 100, 500, 5000} {
-		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
-			ctx := context.Background()
-			source := func(yield func(ReplayEvent, error) bool) {
-				for i := uint64(2); i <= n+1; i++ {
-					if !yield(ReplayEvent{Num: i, Job: counterJob(i)}, nil) {
-						return
+	var jams [][]byte // made once, for the "jams" runs
+	sources := []struct {
+		name   string
+		source iter.Seq2[ReplayEvent, error]
+	}{
+		{"nouns", func(yield func(ReplayEvent, error) bool) {
+			for i := uint64(2); i <= n+1; i++ {
+				if !yield(ReplayEvent{Num: i, Job: counterJob(i)}, nil) {
+					return
+				}
+			}
+		}},
+		{"jams", func(yield func(ReplayEvent, error) bool) {
+			for i, j := range jams {
+				if !yield(ReplayEvent{Num: uint64(i) + 2, Jam: j}, nil) {
+					return
+				}
+			}
+		}},
+	}
+	for _, src := range sources {
+		for _, batch := range []int{5, 100, 500, 5000} {
+			b.Run(fmt.Sprintf("source=%s/batch=%d", src.name, batch), func(b *testing.B) {
+				if src.name == "jams" && jams == nil {
+					jams = make([][]byte, n)
+					for i := range jams {
+						jams[i] = noun.Jam(counterJob(uint64(i) + 2))
 					}
 				}
-			}
-			b.ResetTimer()
-			for range b.N {
-				b.StopTimer()
-				s := startBenchSerf(b)
-				b.StartTimer()
-				if err := s.Replay(ctx, source, batch, nil); err != nil {
-					b.Fatal(err)
-				}
-				b.StopTimer()
-				if err := s.Stop(ctx); err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
-			}
-			b.StopTimer()
-			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
-		})
+				benchReplay(b, n, batch, src.source)
+			})
+		}
 	}
+}
+
+// benchReplay replays the n events of source in batches of batch into a
+// fresh counter serf per iteration.
+func benchReplay(b *testing.B, n uint64, batch int, source iter.Seq2[ReplayEvent, error]) {
+	ctx := context.Background()
+	var kingCPU, serfCPU time.Duration
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		s := startBenchSerf(b)
+		serf0, _ := procCPU(s.Pid())
+		king0 := selfCPU()
+		b.StartTimer()
+		if err := s.Replay(ctx, source, batch, nil); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		kingCPU += selfCPU() - king0
+		serf1, _ := procCPU(s.Pid())
+		serfCPU += serf1 - serf0
+		if eve, _, err := s.LastEvent(); err != nil || eve != n+1 {
+			b.Fatalf("replayed to event %d (%v), want %d", eve, err, n+1)
+		}
+		if err := s.Stop(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	b.StopTimer()
+	evs := float64(n) * float64(b.N)
+	b.ReportMetric(evs/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(kingCPU.Nanoseconds())/1e3/evs, "king-µs/event")
+	b.ReportMetric(float64(serfCPU.Nanoseconds())/1e3/evs, "serf-µs/event")
 }
 
 // startBenchSerf starts the real serf on a fresh pier and boots the

@@ -183,6 +183,23 @@ func (e *SwapDuringReplayError) Error() string {
 	return fmt.Sprintf("king: event %d crashed during replay and was replaced (mug %#08x)", e.Eve, e.Mug)
 }
 
+// EventJamError is a replay event whose Jam does not cue. Nothing of it
+// was sent to the serf; the events before it were replayed.
+type EventJamError struct {
+	// Num is the event's number.
+	Num uint64
+	// Err says why, a *noun.CueError.
+	Err error
+}
+
+// Error implements error.
+func (e *EventJamError) Error() string {
+	return fmt.Sprintf("king: event %d does not cue: %v", e.Num, e.Err)
+}
+
+// Unwrap returns the cue error.
+func (e *EventJamError) Unwrap() error { return e.Err }
+
 // EventNumberError is an event whose number does not follow the serf's
 // last event: a gap or repetition in a replay source, or a boot sequence
 // given to a serf that already has events. Nothing was sent to the serf.

@@ -6,7 +6,6 @@ import (
 	"iter"
 	"time"
 
-	"github.com/kingserf/king/ipc"
 	"github.com/kingserf/king/noun"
 )
 
@@ -18,6 +17,12 @@ const DefaultReplayBatch = 500
 type ReplayEvent struct {
 	Num uint64
 	Job noun.Noun
+	// Jam, if not nil, is the jam of the job, as a log holds it; it then
+	// stands for the job and Job is ignored (a source may leave it zero).
+	// Replay copies it into the %play writ without cueing it, checking it
+	// as it goes; Swim cues it. A Jam that does not cue ends the replay
+	// like a source error, with an *EventJamError.
+	Jam []byte
 }
 
 // ReplayProgress reports a replay after each batch.
@@ -42,7 +47,8 @@ type ReplayProgress struct {
 // The events must be numbered from LastEvent()+1 without gaps; otherwise
 // Replay replays the events before the offending one and returns an
 // *EventNumberError. An error from source likewise ends the replay after
-// the events before it, and is returned wrapped. A batch that crashes
+// the events before it, and is returned wrapped, as does an event whose
+// Jam does not cue (*EventJamError). A batch that crashes
 // stops the replay with a *PlayBailError; the serf keeps the state before
 // the crashed event. ctx is checked between batches.
 //
@@ -63,9 +69,9 @@ func (s *Serf) Replay(ctx context.Context, source iter.Seq2[ReplayEvent, error],
 	}
 	defer s.unlock(st)
 	r := replayer{s: s, ctx: ctx, st: st, progress: progress, start: time.Now()}
+	b := playBatch{jobs: make([]noun.Noun, 0, min(batchSize, 1<<16))}
 
 	next := st.eve + 1
-	batch := make([]noun.Noun, 0, batchSize)
 	var stop error    // why the source loop ended early
 	var shipErr error // a failure while sending or settling
 	for ev, err := range source {
@@ -77,18 +83,23 @@ func (s *Serf) Replay(ctx context.Context, source iter.Seq2[ReplayEvent, error],
 			stop = &EventNumberError{Want: next, Got: ev.Num}
 			break
 		}
-		batch = append(batch, ev.Job)
+		if b.len() == 0 {
+			b.start(next)
+		}
+		if stop = b.add(ev); stop != nil {
+			break
+		}
 		next++
-		if len(batch) == batchSize {
-			if shipErr = r.ship(batch); shipErr != nil {
+		if b.len() == batchSize {
+			if shipErr = r.ship(&b); shipErr != nil {
 				break
 			}
-			batch = batch[:0]
 		}
 	}
-	// The events before a gap or a source error are good: replay them.
-	if shipErr == nil && len(batch) > 0 {
-		shipErr = r.ship(batch)
+	// The events before a gap, a bad jam or a source error are good:
+	// replay them.
+	if shipErr == nil && b.len() > 0 {
+		shipErr = r.ship(&b)
 	}
 	if shipErr == nil {
 		shipErr = r.settle()
@@ -115,14 +126,11 @@ type replayer struct {
 	batches     uint64
 }
 
-// ship encodes batch, waits for the batch in flight, checks ctx and sends
-// the new one. batch may be reused once ship returns.
-func (r *replayer) ship(batch []noun.Noun) error {
-	first := r.st.eve + 1
-	if r.inflight {
-		first = r.last + 1
-	}
-	frame := noun.Jam(ipc.Play{Eve: first, Events: batch}.Noun())
+// ship encodes the batch, waits for the batch in flight, checks ctx and
+// sends the new one. The batch is empty when ship returns.
+func (r *replayer) ship(b *playBatch) error {
+	first, n := b.first, b.len()
+	frame := b.frame()
 	if err := r.settle(); err != nil {
 		return err
 	}
@@ -132,7 +140,7 @@ func (r *replayer) ship(batch []noun.Noun) error {
 	if err := r.s.sendFrame(r.st, frame); err != nil {
 		return err
 	}
-	r.inflight, r.first, r.last = true, first, first+uint64(len(batch))-1
+	r.inflight, r.first, r.last = true, first, first+uint64(n)-1
 	return nil
 }
 

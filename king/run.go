@@ -85,6 +85,9 @@ func (r *runner) loop(requests <-chan Request) error {
 			if err := r.reply(m, ok); err != nil {
 				return err
 			}
+			if err := r.replies(); err != nil {
+				return err
+			}
 		case <-died:
 			// hold notices the death and returns ErrSerfNotRunning.
 			if err := r.hold(); err != nil {
@@ -238,6 +241,23 @@ func (r *runner) reply(m pleaMsg, ok bool) error {
 	}
 	if w.Done != nil {
 		w.Done(res)
+	}
+	return nil
+}
+
+// replies takes in, without waiting, every reply already delivered, so
+// that the slots they free are refilled together and their writs leave
+// in one write.
+func (r *runner) replies() error {
+	for r.inFlight() > 0 {
+		select {
+		case m, ok := <-r.s.pleas:
+			if err := r.reply(m, ok); err != nil {
+				return err
+			}
+		default:
+			return nil
+		}
 	}
 	return nil
 }

@@ -14,7 +14,8 @@ import (
 // %play does not produce. It is for regenerating effects or checking a log
 // event by event.
 //
-// Numbering is as for Replay (*EventNumberError). An event that crashes
+// Numbering is as for Replay (*EventNumberError), and so is an event whose
+// Jam does not cue (*EventJamError). An event that crashes
 // is an error: *BailDuringReplayError if it bailed (no event consumed), or
 // *SwapDuringReplayError if the serf replaced it with a %crud (the serf has
 // then computed that replacement, so its state no longer follows the log).
@@ -43,7 +44,14 @@ func (s *Serf) Swim(ctx context.Context, source iter.Seq2[ReplayEvent, error],
 			stop = &EventNumberError{Want: next, Got: ev.Num}
 			break
 		}
-		frame := noun.Jam(ipc.Work{Job: ev.Job}.Noun())
+		job := ev.Job
+		if ev.Jam != nil {
+			if job, err = noun.Cue(ev.Jam); err != nil {
+				stop = &EventJamError{Num: ev.Num, Err: err}
+				break
+			}
+		}
+		frame := noun.Jam(ipc.Work{Job: job}.Noun())
 		if pending {
 			pending = false
 			if stop = s.swimReply(ctx, st, next-1, yield); stop != nil {

@@ -2,6 +2,7 @@ package pier
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"sync"
@@ -84,6 +85,11 @@ func (pl *play) run(ctx context.Context, s *king.Serf, eve uint64, mug uint32, t
 			Elapsed: time.Since(start)})
 	})
 	if err != nil {
+		var bad *king.EventJamError
+		if errors.As(err, &bad) {
+			// The log holds a value that does not cue: log damage.
+			err = &eventlog.CorruptEventError{Num: bad.Num, Err: bad.Err}
+		}
 		return eve, mug, fmt.Errorf("pier: replay events %d..%d: %w", eve+1, to, err)
 	}
 	return eve, mug, nil
@@ -148,17 +154,30 @@ func (pl *play) mismatched(m Mismatch) {
 // maxInt bounds a count passed as int.
 const maxInt = int(^uint(0) >> 1)
 
-// logSource turns a range of logged events into a replay source, cueing
-// each job, and keeps the logged mugs of events a batch may end on until
-// the batch is answered.
+// logSource turns a range of logged events into a replay source. It
+// hands each event's jam to the Serf as it is (the Serf splices it into
+// the %play writ and checks it there), cueing only the first event of each
+// batch, which the slow-event watch names; and it keeps the logged mugs of
+// events a batch may end on until the batch is answered.
 type logSource struct {
 	log      *eventlog.Log
 	from, to uint64
 	batch    uint64
 	watch    *slowWatch
 
+	// mugs are the logged non-zero mugs not yet compared, by increasing
+	// event number from mugs[head] on. The source and the progress
+	// callback run on the same goroutine (Replay's), but mu keeps that
+	// an implementation detail of Replay.
 	mu   sync.Mutex
-	mugs map[uint64]uint32 // logged non-zero mugs not yet compared
+	mugs []loggedMug
+	head int
+}
+
+// loggedMug is the mug the log holds for an event.
+type loggedMug struct {
+	num uint64
+	mug uint32
 }
 
 // events iterates over the range as king.ReplayEvents.
@@ -169,23 +188,20 @@ func (ls *logSource) events() iter.Seq2[king.ReplayEvent, error] {
 				yield(king.ReplayEvent{}, err)
 				return
 			}
-			job, err := noun.Cue(ev.Jam)
-			if err != nil {
-				yield(king.ReplayEvent{}, &eventlog.CorruptEventError{Num: ev.Num, Err: err})
-				return
-			}
 			if ev.Mug != 0 {
 				ls.mu.Lock()
-				if ls.mugs == nil {
-					ls.mugs = make(map[uint64]uint32)
-				}
-				ls.mugs[ev.Num] = ev.Mug
+				ls.mugs = append(ls.mugs, loggedMug{num: ev.Num, mug: ev.Mug})
 				ls.mu.Unlock()
 			}
-			if (ev.Num-ls.from)%ls.batch == 0 {
+			if (ev.Num-ls.from)%ls.batch == 0 && ls.watch != nil {
+				job, err := noun.Cue(ev.Jam)
+				if err != nil {
+					yield(king.ReplayEvent{}, &eventlog.CorruptEventError{Num: ev.Num, Err: err})
+					return
+				}
 				ls.watch.remember(ev.Num, job)
 			}
-			if !yield(king.ReplayEvent{Num: ev.Num, Job: job}, nil) {
+			if !yield(king.ReplayEvent{Num: ev.Num, Jam: ev.Jam}, nil) {
 				return
 			}
 		}
@@ -197,11 +213,20 @@ func (ls *logSource) events() iter.Seq2[king.ReplayEvent, error] {
 func (ls *logSource) loggedMug(eve uint64) (uint32, bool) {
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
-	mug, ok := ls.mugs[eve]
-	for n := range ls.mugs {
-		if n <= eve {
-			delete(ls.mugs, n)
+	var mug uint32
+	var ok bool
+	for ls.head < len(ls.mugs) && ls.mugs[ls.head].num <= eve {
+		if m := ls.mugs[ls.head]; m.num == eve {
+			mug, ok = m.mug, true
 		}
+		ls.head++
+	}
+	if ls.head == len(ls.mugs) {
+		ls.mugs, ls.head = ls.mugs[:0], 0
+	} else if ls.head > len(ls.mugs)/2 {
+		// Slide the pending mugs down rather than let the slice grow.
+		n := copy(ls.mugs, ls.mugs[ls.head:])
+		ls.mugs, ls.head = ls.mugs[:n], 0
 	}
 	return mug, ok
 }
