@@ -9,8 +9,10 @@ import "unsafe"
 //
 // The price is retention: a slab stays in memory while any of its cells
 // is referenced, so one long-lived cell keeps its whole slab, and the
-// nouns its slab-mates point to, alive. Small slabs (tens of cells) keep
-// that bounded.
+// nouns its slab-mates point to, alive. A state machine that keeps each
+// step's product would chain every step's garbage to the next that way,
+// so a product meant to outlive the step goes through Keep, which moves
+// the cells built since the last Reset out of their slabs.
 //
 // A CellAllocator is not safe for concurrent use; the cells it builds are,
 // like all nouns.
@@ -18,6 +20,12 @@ type CellAllocator struct {
 	// free is the unused rest of the current slab.
 	free []cellNode
 	size int
+	// gen stamps the cells built since the last Reset; never 0, the stamp
+	// of cells built any other way.
+	gen uint32
+	// moved maps the cells Keep has copied to their copies.
+	moved keepTable
+	stack []keepFrame
 }
 
 // DefaultCellSlab is the slab size NewCellAllocator uses for a size of 0
@@ -30,7 +38,7 @@ func NewCellAllocator(slab int) *CellAllocator {
 	if slab <= 0 {
 		slab = DefaultCellSlab
 	}
-	return &CellAllocator{size: slab}
+	return &CellAllocator{size: slab, gen: 1}
 }
 
 // Cell returns the cell [h t], like the package-level Cell.
@@ -40,7 +48,7 @@ func (a *CellAllocator) Cell(h, t Noun) Noun {
 	}
 	c := &a.free[0]
 	a.free = a.free[1:]
-	c.head, c.tail = h, t
+	c.head, c.tail, c.gen = h, t, a.gen
 	return Noun{p: unsafe.Pointer(c), v: tagCell}
 }
 
@@ -85,11 +93,14 @@ func editAtom(n, axis, v Noun, a *CellAllocator) (Noun, bool) {
 	return out, true
 }
 
-// Reset drops the current slab, so that the cells built next start a new
-// one: a caller that knows everything built so far is garbage (an
-// interpreter between events) keeps the half-used slab from being held by
-// the next event's long-lived cells.
-func (a *CellAllocator) Reset() { a.free = nil }
+// Reset starts a new epoch: the cells built from now on are the ones the
+// next Keep moves. Call it between steps, after keeping what is kept.
+func (a *CellAllocator) Reset() {
+	a.gen++
+	if a.gen == 0 {
+		a.gen = 1
+	}
+}
 
 // cell builds [h t] with a, or with Cell when a is nil.
 func (a *CellAllocator) cell(h, t Noun) Noun {
@@ -97,4 +108,11 @@ func (a *CellAllocator) cell(h, t Noun) Noun {
 		return Cell(h, t)
 	}
 	return a.Cell(h, t)
+}
+
+// fresh reports whether n is a cell a built in the current epoch. A cell
+// of another allocator whose epoch has the same number passes too; moving
+// it is merely unnecessary.
+func (a *CellAllocator) fresh(n Noun) bool {
+	return n.v == tagCell && n.p != nil && (*cellNode)(n.p).gen == a.gen
 }

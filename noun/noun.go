@@ -49,6 +49,9 @@ type cellNode struct {
 	head, tail Noun
 	// mug caches the cell's mug; 0 means not yet computed (a mug is never 0).
 	mug atomic.Uint32
+	// gen is the epoch of the CellAllocator that built the cell, 0 for a
+	// cell built any other way; it fits in the word mug leaves free.
+	gen uint32
 }
 
 // bigAtom is the shared storage of an atom wider than 64 bits.

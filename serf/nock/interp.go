@@ -131,7 +131,10 @@ func (it *Interpreter) Nock(ctx context.Context, subject, formula noun.Noun) (pr
 	if c != nil {
 		return noun.Zero, c
 	}
-	return res, nil
+	// The product outlives the computation (a kernel is the next event's
+	// subject): move its new cells out of the slabs, or each event's slab
+	// garbage would stay reachable from the next kernel, forever.
+	return it.cells.Keep(res), nil
 }
 
 // Slam calls a gate with a sample: the gate's axis 6 is replaced by sample
@@ -176,8 +179,7 @@ func (it *Interpreter) end() {
 		clear(it.stack[:it.high])
 	}
 	it.sp, it.high = 0, 0
-	// The next computation's cells start a slab of their own, so the
-	// garbage of this one is not kept by them.
+	// The next computation's cells are a new epoch for Keep.
 	it.cells.Reset()
 	it.rendering = false
 	it.ctx = nil
