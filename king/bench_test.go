@@ -18,26 +18,36 @@ var benchDepths = []int{1, 10, 100}
 
 // BenchmarkWork measures %work round trips per second against the real
 // serf and the counter kernel, through Run, with 1, 10 and 100 in flight.
-func BenchmarkWork(b *testing.B) {
+func BenchmarkWork(b *testing.B) { benchWork(b, false) }
+
+// BenchmarkWorkJobJam is BenchmarkWork with each job's jam made
+// beforehand and handed over in Work.JobJam, as the pier does (it logs
+// that jam): Run splices it into the writ instead of jamming.
+func BenchmarkWorkJobJam(b *testing.B) { benchWork(b, true) }
+
+func benchWork(b *testing.B, withJam bool) {
 	requireRealSerf(b)
 	for _, depth := range benchDepths {
 		b.Run(fmt.Sprintf("depth=%d", depth), func(b *testing.B) {
 			ctx := context.Background()
 			s := startBenchSerf(b)
-			jobs := make([]noun.Noun, 1024)
-			for i := range jobs {
-				jobs[i] = counterJob(uint64(i + 2))
+			works := make([]Work, 1024)
+			var done int
+			count := func(WorkResult) { done++ }
+			for i := range works {
+				works[i] = Work{Job: counterJob(uint64(i + 2)), Done: count}
+				if withJam {
+					works[i].JobJam = noun.Jam(works[i].Job)
+				}
 			}
 			reqs := make(chan Request, depth)
 			errc := make(chan error, 1)
 			go func() { errc <- s.Run(ctx, reqs, RunOptions{MaxInFlight: depth}) }()
-			var done int
-			count := func(WorkResult) { done++ }
 			b.ReportAllocs()
 			b.ResetTimer()
 			cpu := startCPU(s.Pid())
 			for i := range b.N {
-				reqs <- Work{Job: jobs[i%len(jobs)], Done: count}
+				reqs <- works[i%len(works)]
 			}
 			reqs <- Kill{}
 			if err := <-errc; err != nil {

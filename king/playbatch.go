@@ -14,7 +14,7 @@ import (
 type playBatch struct {
 	first   uint64
 	jobs    []noun.Noun
-	sp      playSplicer
+	sp      writSplicer
 	spliced bool
 }
 

@@ -309,3 +309,36 @@ func TestRealNewt(t *testing.T) {
 	_, err := s.Boot(context.Background(), pill(t, "counter"))
 	require.NoError(t, err)
 }
+
+// Works that bring their job's jam get the same answers as in
+// TestRealCounter; one whose JobJam does not cue is sent jammed from Job.
+func TestRealWorkJobJam(t *testing.T) {
+	t.Parallel()
+	requireRealSerf(t)
+	v := loadKernelExample(t)
+	ctx := context.Background()
+	s, _ := startReal(t, t.TempDir())
+	_, err := s.Boot(ctx, pill(t, "counter"))
+	require.NoError(t, err)
+	reqs := make(chan Request)
+	errc := make(chan error, 1)
+	go func() { errc <- s.Run(ctx, reqs, RunOptions{MaxInFlight: 3}) }()
+	var results []WorkResult
+	for i, e := range v.Events {
+		job := mustParse(t, e.Job)
+		jam := noun.Jam(job)
+		if i == 1 {
+			jam = []byte{0x0f} // a backref to nothing
+		}
+		reqs <- Work{Job: job, JobJam: jam, Done: func(r WorkResult) { results = append(results, r) }}
+	}
+	close(reqs)
+	require.NoError(t, <-errc)
+	require.Len(t, results, len(v.Events))
+	for i, e := range v.Events {
+		require.Equal(t, WorkDone, results[i].Kind)
+		require.Equal(t, e.EventNumber, results[i].Eve)
+		require.Equal(t, parseMug(t, e.MugAfter), results[i].Mug, "event %d", e.EventNumber)
+		require.True(t, noun.Equal(mustParse(t, e.Effects), results[i].Effects))
+	}
+}

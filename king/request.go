@@ -17,6 +17,11 @@ type Request interface{ request() }
 type Work struct {
 	// Job is the event, [now ovum].
 	Job noun.Noun
+	// JobJam, if not nil, is noun.Jam(Job), which a caller that logs the
+	// event makes anyway: Run then copies it into the writ instead of
+	// jamming Job again. Run checks that it cues, not that it cues to
+	// Job; a JobJam that does not cue is ignored and Job jammed instead.
+	JobJam []byte
 	// Mil is the serf's timeout for it in milliseconds; 0 means none.
 	Mil uint64
 	// Done receives the result, on Run's goroutine.

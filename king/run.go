@@ -55,6 +55,8 @@ type runner struct {
 
 	flight []Work
 	head   int // flight[head:] are in flight
+	// sp builds the writs of works that come with their job's jam.
+	sp writSplicer
 	// spinning is true when the spinner was last told the serf is busy.
 	spinning bool
 }
@@ -178,11 +180,12 @@ func (r *runner) idle() {
 	}
 }
 
-// spin tells the spinner about the oldest work in flight.
-func (r *runner) spin(since time.Time) {
+// spin tells the spinner about the oldest work in flight, which became
+// the serf's current event now.
+func (r *runner) spin() {
 	r.spinning = true
 	if r.opts.Spinner != nil {
-		r.opts.Spinner(SpinState{Busy: true, Eve: r.st.eve + 1, Job: r.flight[r.head].Job, Since: since})
+		r.opts.Spinner(SpinState{Busy: true, Eve: r.st.eve + 1, Job: r.flight[r.head].Job, Since: time.Now()})
 	}
 }
 
@@ -191,7 +194,13 @@ func (r *runner) work(w Work) error {
 	if err := r.hold(); err != nil {
 		return err
 	}
-	frame := noun.Jam(ipc.Work{Mil: w.Mil, Job: w.Job}.Noun())
+	var frame []byte
+	if w.JobJam != nil {
+		frame, _ = r.sp.work(w.Mil, w.JobJam) // nil if it does not cue
+	}
+	if frame == nil {
+		frame = noun.Jam(ipc.Work{Mil: w.Mil, Job: w.Job}.Noun())
+	}
 	if err := r.s.stageFrame(r.st, frame); err != nil {
 		return err
 	}
@@ -203,7 +212,7 @@ func (r *runner) work(w Work) error {
 	}
 	r.flight = append(r.flight, w)
 	if r.inFlight() == 1 {
-		r.spin(time.Now())
+		r.spin()
 	}
 	return nil
 }
@@ -237,7 +246,7 @@ func (r *runner) reply(m pleaMsg, ok bool) error {
 		return r.s.unexpected(r.st, p, "%work reply")
 	}
 	if r.inFlight() > 0 {
-		r.spin(time.Now())
+		r.spin()
 	}
 	if w.Done != nil {
 		w.Done(res)

@@ -20,16 +20,20 @@ import (
 // with the *noun.CueError Cue would give, so a damaged log event is named
 // before anything of it reaches the serf.
 
-// playTag is the cord %play.
-var playTag = noun.Cord("play")
+// playTag and workTag are the cords %play and %work.
+var (
+	playTag = noun.Cord("play")
+	workTag = noun.Cord("work")
+)
 
 // spliceRetain bounds the buffers a splicer keeps between batches, so one
 // batch of huge events does not pin its memory for the whole replay.
 const spliceRetain = 16 << 20
 
-// playSplicer builds the payload of one %play writ at a time. Not safe
-// for concurrent use.
-type playSplicer struct {
+// writSplicer builds the payload of one writ at a time: a %play from its
+// events' jams, or a %work from its job's jam (a caller that logs events
+// has that jam already). Not safe for concurrent use.
+type writSplicer struct {
 	w      bitWriter
 	events int
 	// nouns and open are scratch for one event: the nouns that started in
@@ -53,8 +57,34 @@ type openCell struct {
 	head bool
 }
 
-// begin starts the writ of a batch whose first event is eve.
-func (sp *playSplicer) begin(eve uint64) {
+// begin starts the %play writ of a batch whose first event is eve.
+func (sp *writSplicer) begin(eve uint64) {
+	sp.reset()
+	tag, _ := playTag.Word()
+	sp.w.cellTag() // [%play [eve lit]]
+	sp.w.atom(tag)
+	sp.w.cellTag() // [eve lit]
+	sp.w.atom(eve)
+}
+
+// work returns the jam of [%work mil job] given the jam of job, valid
+// until the next call. A jam that does not cue is a *noun.CueError.
+func (sp *writSplicer) work(mil uint64, job []byte) ([]byte, error) {
+	sp.reset()
+	tag, _ := workTag.Word()
+	sp.w.cellTag() // [%work [mil job]]
+	sp.w.atom(tag)
+	sp.w.cellTag() // [mil job]
+	sp.w.atom(mil)
+	if err := sp.copyNoun(job); err != nil {
+		return nil, err
+	}
+	return sp.w.bytes(), nil
+}
+
+// reset empties the splicer for a new writ, dropping buffers a huge writ
+// grew.
+func (sp *writSplicer) reset() {
 	if cap(sp.w.buf) > spliceRetain {
 		sp.w.buf = nil
 	}
@@ -63,16 +93,11 @@ func (sp *playSplicer) begin(eve uint64) {
 	}
 	sp.w.reset()
 	sp.events = 0
-	tag, _ := playTag.Word()
-	sp.w.cellTag() // [%play [eve lit]]
-	sp.w.atom(tag)
-	sp.w.cellTag() // [eve lit]
-	sp.w.atom(eve)
 }
 
 // add appends the event whose jam is jam. A jam that does not cue is a
 // *noun.CueError and adds nothing.
-func (sp *playSplicer) add(jam []byte) error {
+func (sp *writSplicer) add(jam []byte) error {
 	m := sp.w.mark()
 	sp.w.cellTag() // [event rest-of-list]
 	if err := sp.copyNoun(jam); err != nil {
@@ -84,18 +109,18 @@ func (sp *playSplicer) add(jam []byte) error {
 }
 
 // len is the number of events added since begin.
-func (sp *playSplicer) len() int { return sp.events }
+func (sp *writSplicer) len() int { return sp.events }
 
 // finish ends the list and returns the writ's jam; it is valid until the
 // next begin.
-func (sp *playSplicer) finish() []byte {
+func (sp *writSplicer) finish() []byte {
 	sp.w.atom(0) // ~
 	return sp.w.bytes()
 }
 
 // copyNoun validates the jam of one noun and appends it, backrefs
 // rewritten, at the writer's position. It never recurses.
-func (sp *playSplicer) copyNoun(jam []byte) error {
+func (sp *writSplicer) copyNoun(jam []byte) error {
 	if len(jam) == 0 {
 		return &noun.CueError{Offset: 0, Err: noun.ErrCueEmpty}
 	}
@@ -109,7 +134,7 @@ func (sp *playSplicer) copyNoun(jam []byte) error {
 }
 
 // copyWords is copyNoun of the jam loaded into r.
-func (sp *playSplicer) copyWords(r *bitReader) error {
+func (sp *writSplicer) copyWords(r *bitReader) error {
 	nouns, open := sp.nouns[:0], sp.open[:0]
 	// The scratch slices go back to sp, grown, whatever happens.
 	defer func() { sp.nouns, sp.open = nouns[:0], open[:0] }()

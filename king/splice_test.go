@@ -22,7 +22,7 @@ type helperT interface {
 // splicePlay splices jams into a %play writ of event eve and cues it.
 func splicePlay(t helperT, eve uint64, jams ...[]byte) noun.Noun {
 	t.Helper()
-	var sp playSplicer
+	var sp writSplicer
 	sp.begin(eve)
 	for _, j := range jams {
 		require.NoError(t, sp.add(j))
@@ -88,7 +88,7 @@ func TestSpliceBadJamAddsNothing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, cueErr := noun.Cue(tt.jam)
 			require.ErrorIs(t, cueErr, tt.want, "the vector itself")
-			var sp playSplicer
+			var sp writSplicer
 			sp.begin(9)
 			require.NoError(t, sp.add(noun.Jam(good[0])))
 			err := sp.add(tt.jam)
@@ -152,7 +152,7 @@ func FuzzSpliceAgreesWithCue(f *testing.F) {
 	f.Add(noun.Jam(noun.T(noun.Cord("ping"), noun.Cell(noun.Cord("ping"), noun.Atom(1<<63)), noun.Cord("ping"))))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		want, cueErr := noun.Cue(b)
-		var sp playSplicer
+		var sp writSplicer
 		sp.begin(1)
 		err := sp.add(b)
 		if cueErr != nil {
@@ -167,4 +167,25 @@ func FuzzSpliceAgreesWithCue(f *testing.F) {
 		require.NoError(t, err)
 		requirePlay(t, n, 1, []noun.Noun{want})
 	})
+}
+
+// TestSpliceWorkProperty: the %work writ spliced from a job's jam cues to
+// [%work mil job], for any job and mil, one writ after another with the
+// same splicer; a jam that does not cue is the error Cue gives.
+func TestSpliceWorkProperty(t *testing.T) {
+	var sp writSplicer
+	rapid.Check(t, func(t *rapid.T) {
+		job := genNoun().Draw(t, "job")
+		mil := rapid.OneOf(rapid.Just(uint64(0)), rapid.Uint64()).Draw(t, "mil")
+		b, err := sp.work(mil, noun.Jam(job))
+		require.NoError(t, err)
+		n, err := noun.Cue(b)
+		require.NoError(t, err)
+		want := ipc.Work{Mil: mil, Job: job}.Noun()
+		require.True(t, noun.Equal(want, n), "got %s\nwant %s", n, want)
+	})
+	_, err := sp.work(0, []byte{0x0f})
+	require.ErrorIs(t, err, noun.ErrCueBackref)
+	_, err = sp.work(0, nil)
+	require.ErrorIs(t, err, noun.ErrCueEmpty)
 }

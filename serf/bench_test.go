@@ -1,6 +1,7 @@
 package serf_test
 
 import (
+	"bytes"
 	"context"
 	"testing"
 
@@ -86,4 +87,35 @@ func runInProcessB(b *testing.B) *inproc {
 	require.NoError(b, err)
 	require.IsType(b, ipc.PlayDone{}, pl)
 	return p
+}
+
+// BenchmarkServeWork is the serf's own CPU cost of one %work writ, with no
+// pipe: Run reads b.N pre-framed writs from memory and writes its pleas to
+// a discarding writer, so the figure is cue + decode + poke + mug + encode
+// + jam + framing, and nothing of the operating system.
+func BenchmarkServeWork(b *testing.B) {
+	var in bytes.Buffer
+	w := ipc.NewWriter(&in, ipc.Legacy)
+	require.NoError(b, w.WriteWrit(ipc.Play{Eve: 1, Events: pill(b, "counter")}))
+	var j jobs
+	for range b.N {
+		require.NoError(b, w.WriteWrit(ipc.Work{Job: j.job(tagged("x"))}))
+	}
+	require.NoError(b, w.WriteWrit(ipc.LiveExit{Code: 0}))
+	var out countingWriter
+	b.ReportAllocs()
+	b.ResetTimer()
+	code, err := serf.Run(context.Background(), serf.Config{In: &in, Out: &out, Framing: ipc.Legacy})
+	b.StopTimer()
+	require.NoError(b, err)
+	require.Equal(b, 0, code)
+	require.LessOrEqual(b, out.writes, b.N+2, "at most one write per plea")
+}
+
+// countingWriter discards what is written to it and counts the writes.
+type countingWriter struct{ writes int }
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.writes++
+	return len(p), nil
 }

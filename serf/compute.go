@@ -30,7 +30,7 @@ func (s *serf) play(ctx context.Context, w ipc.Play) error {
 		return fmt.Errorf("%w: %%play of %d events overflows the event number", ErrOutOfOrder, len(w.Events))
 	}
 	s.cfg.Interrupt.Store(false)
-	start := time.Now()
+	start := s.clock()
 	if s.eve == 0 {
 		return s.boot(ctx, w.Events, start)
 	}
@@ -48,14 +48,14 @@ func (s *serf) play(ctx context.Context, w ipc.Play) error {
 		if crash != nil {
 			s.log.Info("replay crashed", zap.Uint64("eve", s.eve+1), zap.String("mote", crash.Mote))
 			// The state stays that of the last event that succeeded.
-			return s.send(ipc.PlayBail{Eve: s.eve, Mug: s.mug, Goof: goofOf(crash)})
+			return s.send(ipc.PlayBail{Eve: s.eve, Mug: s.currentMug(), Goof: goofOf(crash)})
 		}
 		s.commit(next)
 	}
-	if err := s.timing(fmt.Sprintf("play of events %d to %d", w.Eve, s.eve), start); err != nil {
+	if err := s.timing(func() string { return fmt.Sprintf("play of events %d to %d", w.Eve, s.eve) }, start); err != nil {
 		return err
 	}
-	return s.send(ipc.PlayDone{Mug: s.mug})
+	return s.send(ipc.PlayDone{Mug: s.currentMug()})
 }
 
 // boot runs the lifecycle formula on the whole boot list; the serf's last
@@ -72,7 +72,7 @@ func (s *serf) boot(ctx context.Context, events []noun.Noun, start time.Time) er
 	}
 	s.eve, s.kernel, s.mug = uint64(len(events)), kernel, noun.Mug(kernel)
 	s.log.Info("booted", zap.Uint64("eve", s.eve), zap.Uint32("mug", s.mug))
-	if err := s.timing(fmt.Sprintf("boot of %d events", len(events)), start); err != nil {
+	if err := s.timing(func() string { return fmt.Sprintf("boot of %d events", len(events)) }, start); err != nil {
 		return err
 	}
 	return s.send(ipc.PlayDone{Mug: s.mug})
@@ -91,7 +91,7 @@ func (s *serf) work(ctx context.Context, w ipc.Work) error {
 		return fmt.Errorf("%w: %%work job %s", ErrBadJob, describe(w.Job))
 	}
 	s.cfg.Interrupt.Store(false)
-	start := time.Now()
+	start := s.clock()
 	eve := s.eve + 1
 	if s.cfg.Flags.Has(Verbose) {
 		if err := s.flog(fmt.Sprintf("serf: work: computing event %d", eve)); err != nil {
@@ -105,10 +105,10 @@ func (s *serf) work(ctx context.Context, w ipc.Work) error {
 	}
 	if crash == nil {
 		s.commit(next)
-		if err := s.timing(fmt.Sprintf("work of event %d", eve), start); err != nil {
+		if err := s.timing(func() string { return fmt.Sprintf("work of event %d", eve) }, start); err != nil {
 			return err
 		}
-		return s.send(ipc.WorkDone{Eve: s.eve, Mug: s.mug, Effects: effects})
+		return s.send(ipc.WorkDone{Eve: s.eve, Mug: s.currentMug(), Effects: effects})
 	}
 	first := goofOf(crash)
 	crud, err := nock.Crud(w.Job, crash.Goof())
@@ -125,10 +125,10 @@ func (s *serf) work(ctx context.Context, w ipc.Work) error {
 	}
 	if crash == nil {
 		s.commit(next)
-		if err := s.timing(fmt.Sprintf("work of event %d (%%crud)", eve), start); err != nil {
+		if err := s.timing(func() string { return fmt.Sprintf("work of event %d (%%crud)", eve) }, start); err != nil {
 			return err
 		}
-		return s.send(ipc.WorkSwap{Eve: s.eve, Mug: s.mug, Job: crud, Effects: effects})
+		return s.send(ipc.WorkSwap{Eve: s.eve, Mug: s.currentMug(), Job: crud, Effects: effects})
 	}
 	s.log.Info("work bailed", zap.Uint64("eve", eve), zap.String("mote", crash.Mote), zap.String("first", first.Mote))
 	return s.send(ipc.WorkBail{Goofs: []ipc.Goof{goofOf(crash), first}})
@@ -155,7 +155,7 @@ func (s *serf) peek(ctx context.Context, w ipc.Peek) error {
 		return s.send(ipc.PeekBail{Goof: exitGoof("serf: peek before boot")})
 	}
 	s.cfg.Interrupt.Store(false)
-	start := time.Now()
+	start := s.clock()
 	pctx, cancel := withMil(ctx, w.Mil)
 	res, err := s.it.Peek(pctx, s.kernel, w.Sample)
 	cancel()
@@ -169,17 +169,28 @@ func (s *serf) peek(ctx context.Context, w ipc.Peek) error {
 	if !isUnitCask(res) {
 		return s.send(ipc.PeekBail{Goof: exitGoof("serf: peek product is not a (unit (cask))")})
 	}
-	if err := s.timing("peek", start); err != nil {
+	if err := s.timing(named("peek"), start); err != nil {
 		return err
 	}
 	return s.send(ipc.PeekDone{Result: res})
 }
 
-// commit makes next the kernel after the next event.
+// commit makes next the kernel after the next event. Its mug is computed
+// when asked for: a replay batch reports only the last one, and mugging
+// each kernel of the batch would mug cells the next event discards.
 func (s *serf) commit(next noun.Noun) {
 	s.eve++
 	s.kernel = next
-	s.mug = noun.Mug(next)
+	s.mugStale = true
+}
+
+// currentMug returns the mug of the kernel.
+func (s *serf) currentMug() uint32 {
+	if s.mugStale {
+		s.mug = noun.Mug(s.kernel)
+		s.mugStale = false
+	}
+	return s.mug
 }
 
 // outcome sorts the error of a computation: a crash to report (crash

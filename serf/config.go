@@ -31,7 +31,9 @@ type Config struct {
 	RockEvent uint64
 	// In carries writs from the king.
 	In io.Reader
-	// Out carries pleas to the king. Each plea is one Write call.
+	// Out carries pleas to the king. No plea is split between Write calls;
+	// pleas queued while writs keep arriving go out together (see
+	// output.go), and none waits more than a millisecond.
 	Out io.Writer
 	// Framing is the framing of both streams; ipc.Auto (the zero value)
 	// means ipc.Legacy, the framing of 2020–2021 serfs.

@@ -41,7 +41,7 @@ func (s *serf) writeSnapshot() error {
 	}
 	start := time.Now()
 	path := snapshotPath(s.cfg.Pier)
-	st := state{eve: s.eve, mug: s.mug, kernel: s.kernel}
+	st := state{eve: s.eve, mug: s.currentMug(), kernel: s.kernel}
 	if err := writeSnapshot(path, st); err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (s *serf) writeSnapshot() error {
 	if err := s.note(fmt.Sprintf("serf: saved snapshot of event %d", s.eve)); err != nil {
 		return err
 	}
-	return s.timing("snapshot", start)
+	return s.timing(named("snapshot"), start)
 }
 
 // cram answers [%live %cram eve]: write the rock of the last event, then
@@ -83,7 +83,7 @@ func (s *serf) cram(w ipc.LiveCram) error {
 	if err := s.note(fmt.Sprintf("serf: crammed state of event %d", s.eve)); err != nil {
 		return err
 	}
-	if err := s.timing("cram", start); err != nil {
+	if err := s.timing(named("cram"), start); err != nil {
 		return err
 	}
 	return s.send(ipc.Live{})
@@ -102,7 +102,7 @@ func (s *serf) meld(what string) error {
 			return err
 		}
 	}
-	if err := s.timing(what, start); err != nil {
+	if err := s.timing(named(what), start); err != nil {
 		return err
 	}
 	return s.send(ipc.Live{})

@@ -44,24 +44,33 @@ func Run(ctx context.Context, cfg Config) (exitCode int, err error) {
 		return ExitError, err
 	}
 	// The error is returned, not logged: the caller reports it once.
-	return newSerf(cfg).run(ctx)
+	s := newSerf(cfg)
+	code, err := s.run(ctx)
+	// Pleas queued before the end, a reply before a fatal error included,
+	// still reach the king.
+	if cerr := s.q.Close(); cerr != nil && err == nil {
+		return ExitError, fmt.Errorf("%w: %v", ErrWrite, cerr)
+	}
+	return code, err
 }
 
 // serf is the state of one Run.
 //
 // Invariants: eve is the number of the last event computed (0 before
-// boot); kernel is the kernel after event eve (0 before boot); mug is
-// noun.Mug(kernel), or 0 before boot.
+// boot); kernel is the kernel after event eve (0 before boot); unless
+// mugStale, mug is noun.Mug(kernel), or 0 before boot.
 type serf struct {
 	cfg Config
 	log *zap.Logger
 	r   *ipc.Reader
 	w   *ipc.Writer
+	q   *pleaQueue // under w
 	it  *nock.Interpreter
 
-	eve    uint64
-	mug    uint32
-	kernel noun.Noun
+	eve      uint64
+	mug      uint32
+	mugStale bool
+	kernel   noun.Noun
 
 	// slogErr is the first error writing a %slog plea from inside a
 	// computation, where it cannot be returned; it is fatal once the
@@ -70,11 +79,13 @@ type serf struct {
 }
 
 func newSerf(cfg Config) *serf {
+	q := newPleaQueue(cfg.Out)
 	s := &serf{
 		cfg: cfg,
 		log: cfg.Logger,
-		r:   ipc.NewReader(cfg.In, ipc.WithFraming(cfg.Framing), ipc.WithMaxFrameSize(cfg.MaxFrameSize)),
-		w:   ipc.NewWriter(cfg.Out, cfg.Framing),
+		r:   ipc.NewReader(flushingReader{cfg.In, q}, ipc.WithFraming(cfg.Framing), ipc.WithMaxFrameSize(cfg.MaxFrameSize)),
+		w:   ipc.NewWriter(q, cfg.Framing),
+		q:   q,
 	}
 	s.it = nock.New(nock.Config{
 		CacheSize:    cfg.CacheSize,
@@ -177,8 +188,11 @@ func (s *serf) readWrit() (ipc.Writ, error) {
 	var (
 		bad *ipc.BadNounError
 		dec *ipc.DecodeError
+		fe  flushError
 	)
 	switch {
+	case errors.As(err, &fe):
+		return nil, fmt.Errorf("%w: %v", ErrWrite, fe.err)
 	case errors.Is(err, io.EOF):
 		return nil, ErrStdinClosed
 	case errors.As(err, &bad):
@@ -234,13 +248,26 @@ func (s *serf) note(text string) error {
 	return s.flog(text)
 }
 
-// timing reports how long a computation took, with the Verbose flag.
-func (s *serf) timing(what string, start time.Time) error {
+// clock returns the time a computation starts, for timing; without the
+// Verbose flag it is not read (a small event costs little more than that).
+func (s *serf) clock() time.Time {
+	if !s.cfg.Flags.Has(Verbose) {
+		return time.Time{}
+	}
+	return time.Now()
+}
+
+// timing reports how long a computation took, with the Verbose flag. what
+// names it; it is called only then, so the hot paths format nothing.
+func (s *serf) timing(what func() string, start time.Time) error {
 	if !s.cfg.Flags.Has(Verbose) {
 		return nil
 	}
-	return s.flog(fmt.Sprintf("serf: %s took %s", what, time.Since(start).Round(time.Microsecond)))
+	return s.flog(fmt.Sprintf("serf: %s took %s", what(), time.Since(start).Round(time.Microsecond)))
 }
+
+// named is a constant name for timing.
+func named(what string) func() string { return func() string { return what } }
 
 // slog is the interpreter's hint output: a %slog plea to the king. It runs
 // inside a computation, so a write error is kept for later.

@@ -89,8 +89,12 @@ func Crud(job, goof noun.Noun) (noun.Noun, error) {
 // call runs the arm at axis of core for a gate and slams the gate with
 // sample, as one computation: *[core 7 [9 axis 0 1] 9 2 10 [6 1 sample] 0 1].
 func (it *Interpreter) call(ctx context.Context, core noun.Noun, axis uint64, sample noun.Noun) (noun.Noun, error) {
-	a := noun.Atom
-	arm := noun.T(a(9), a(axis), a(0), a(1))
-	slam := noun.T(a(9), a(2), a(10), noun.Cell(a(6), noun.Cell(a(1), sample)), a(0), a(1))
-	return it.Nock(ctx, core, noun.T(a(7), arm, slam))
+	// The formula is built from the interpreter's slabs, as if the
+	// computation had built it: a dozen heap cells per event were a
+	// quarter of the cost of a small event.
+	a, c := noun.Atom, it.cells.Cell
+	arm := c(a(9), c(a(axis), c(a(0), a(1))))
+	edit := c(a(10), c(c(a(6), c(a(1), sample)), c(a(0), a(1))))
+	slam := c(a(9), c(a(2), edit))
+	return it.Nock(ctx, core, c(a(7), c(arm, slam)))
 }
