@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -31,19 +32,14 @@ func peekCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			ctx, cancel := commandContext(c)
-			defer cancel()
-			cl, err := dialPier(ctx, dir)
-			if err != nil {
-				return err
-			}
-			defer cl.Close()
-			res, err := cl.Peek(ctx, path)
-			if err != nil {
-				return clientError(ctx, err)
-			}
-			fmt.Fprintln(c.App.Writer, unitText(res))
-			return nil
+			return withClient(c, dir, func(ctx context.Context, cl *control.Client) error {
+				res, err := cl.Peek(ctx, path)
+				if err != nil {
+					return clientError(ctx, err)
+				}
+				fmt.Fprintln(c.App.Writer, unitText(res))
+				return nil
+			})
 		},
 	}
 }
@@ -73,28 +69,23 @@ func pokeCommand() *cli.Command {
 			if !ovum.IsCell() {
 				return fmt.Errorf("bad NOUN: an event is [wire card], not the atom %s", ovum)
 			}
-			ctx, cancel := commandContext(c)
-			defer cancel()
-			cl, err := dialPier(ctx, dir)
-			if err != nil {
-				return err
-			}
-			defer cl.Close()
-			res, err := cl.Poke(ctx, ovum)
-			var crash *control.CrashError
-			if errors.As(err, &crash) {
-				return fmt.Errorf("the event crashed and was not committed:\n%s", goofsText(crash))
-			}
-			if err != nil {
-				return clientError(ctx, err)
-			}
-			if res.Swapped {
-				fmt.Fprintf(c.App.Writer, "event %d committed (the event crashed; its %%crud replacement was committed instead), mug %#08x\n",
-					res.Eve, res.Mug)
+			return withClient(c, dir, func(ctx context.Context, cl *control.Client) error {
+				res, err := cl.Poke(ctx, ovum)
+				var crash *control.CrashError
+				if errors.As(err, &crash) {
+					return fmt.Errorf("the event crashed and was not committed:\n%s", goofsText(crash))
+				}
+				if err != nil {
+					return clientError(ctx, err)
+				}
+				if res.Swapped {
+					fmt.Fprintf(c.App.Writer, "event %d committed (the event crashed; its %%crud replacement was committed instead), mug %#08x\n",
+						res.Eve, res.Mug)
+					return nil
+				}
+				fmt.Fprintf(c.App.Writer, "event %d committed, mug %#08x\n", res.Eve, res.Mug)
 				return nil
-			}
-			fmt.Fprintf(c.App.Writer, "event %d committed, mug %#08x\n", res.Eve, res.Mug)
-			return nil
+			})
 		},
 	}
 }
@@ -112,33 +103,28 @@ func statusCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			ctx, cancel := commandContext(c)
-			defer cancel()
-			cl, err := dialPier(ctx, dir)
-			if err != nil {
-				return err
-			}
-			defer cl.Close()
-			who, _, err := cl.Peel(ctx, "who")
-			if err != nil {
-				return clientError(ctx, err)
-			}
-			v, _, err := cl.Peel(ctx, "v")
-			if err != nil {
-				return clientError(ctx, err)
-			}
-			facts, err := cl.Info(ctx)
-			if err != nil {
-				return clientError(ctx, err)
-			}
-			w := c.App.Writer
-			fmt.Fprintf(w, "pier: %s\n", dir)
-			fmt.Fprintf(w, "ship: %s\n", noun.Raw(who))
-			fmt.Fprintf(w, "version: %s\n", string(v.Bytes()))
-			for _, f := range facts {
-				fmt.Fprintf(w, "%s: %d\n", f.Name, f.Value)
-			}
-			return nil
+			return withClient(c, dir, func(ctx context.Context, cl *control.Client) error {
+				who, _, err := cl.Peel(ctx, "who")
+				if err != nil {
+					return clientError(ctx, err)
+				}
+				v, _, err := cl.Peel(ctx, "v")
+				if err != nil {
+					return clientError(ctx, err)
+				}
+				facts, err := cl.Info(ctx)
+				if err != nil {
+					return clientError(ctx, err)
+				}
+				w := c.App.Writer
+				fmt.Fprintf(w, "pier: %s\n", dir)
+				fmt.Fprintf(w, "ship: %s\n", noun.Raw(who))
+				fmt.Fprintf(w, "version: %s\n", string(v.Bytes()))
+				for _, f := range facts {
+					fmt.Fprintf(w, "%s: %d\n", f.Name, f.Value)
+				}
+				return nil
+			})
 		},
 	}
 }
@@ -156,21 +142,29 @@ func saveCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			ctx, cancel := commandContext(c)
-			defer cancel()
-			cl, err := dialPier(ctx, dir)
-			if err != nil {
-				return err
-			}
-			defer cl.Close()
-			eve, err := cl.Save(ctx)
-			if err != nil {
-				return clientError(ctx, err)
-			}
-			fmt.Fprintf(c.App.Writer, "snapshot taken at event %d\n", eve)
-			return nil
+			return withClient(c, dir, func(ctx context.Context, cl *control.Client) error {
+				eve, err := cl.Save(ctx)
+				if err != nil {
+					return clientError(ctx, err)
+				}
+				fmt.Fprintf(c.App.Writer, "snapshot taken at event %d\n", eve)
+				return nil
+			})
 		},
 	}
+}
+
+// withClient runs f with a connection to the running king of the pier in
+// dir, under the command's context (its --timeout, ^C), and closes it.
+func withClient(c *cli.Context, dir string, f func(context.Context, *control.Client) error) error {
+	ctx, cancel := commandContext(c)
+	defer cancel()
+	cl, err := dialPier(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	return f(ctx, cl)
 }
 
 // parsePathArg reads a path argument such as /x/count into a path noun.
