@@ -2,17 +2,15 @@ package king
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
+
+	"github.com/kingserf/king/king/internal/kingtest"
 )
 
 // serfBinary is the king binary built from ../cmd/king for tests and
@@ -30,32 +28,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(fakeKingEnv) != "" {
 		os.Exit(runFakeKing())
 	}
-	dir, err := os.MkdirTemp("", "king-test-bin-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "king tests:", err)
-		os.Exit(2)
-	}
-	serfBinary, serfBinaryErr = buildKing(dir)
-	code := m.Run()
-	os.RemoveAll(dir)
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
-}
-
-// buildKing builds ./cmd/king from the module root into dir.
-func buildKing(dir string) (string, error) {
-	out := filepath.Join(dir, "king")
-	cmd := exec.Command("go", "build", "-o", out, "./cmd/king")
-	cmd.Dir = ".."
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/king: %v\n%s", err, msg)
-	}
-	return out, nil
+	kingtest.Main(m, "king", &serfBinary, &serfBinaryErr)
 }
 
 // fakeConfig is a Config running the test binary as a fake serf in mode.

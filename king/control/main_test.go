@@ -5,15 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
-	"strings"
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
+	"github.com/kingserf/king/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 )
 
@@ -33,21 +28,7 @@ func TestMain(m *testing.M) {
 	if path := os.Getenv(childEnv); path != "" {
 		os.Exit(childMain(path))
 	}
-	dir, err := os.MkdirTemp("", "control-test-bin-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "control tests:", err)
-		os.Exit(2)
-	}
-	kingPath, kingErr = buildKing(dir)
-	code := m.Run()
-	os.RemoveAll(dir)
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
+	kingtest.Main(m, "control", &kingPath, &kingErr)
 }
 
 // childMain dials the socket at path, asks %peel /live and prints what
@@ -74,19 +55,5 @@ func childMain(path string) int {
 	return 0
 }
 
-// buildKing builds ./cmd/king from the module root into dir.
-func buildKing(dir string) (string, error) {
-	out := filepath.Join(dir, "king")
-	cmd := exec.Command("go", "build", "-o", out, "./cmd/king")
-	cmd.Dir = repoRoot()
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/king: %v\n%s", err, strings.TrimSpace(string(msg)))
-	}
-	return out, nil
-}
-
-// repoRoot is the module root, two levels above this package.
-func repoRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
+// repoRoot is the module root.
+func repoRoot() string { return kingtest.RepoRoot() }

@@ -1,6 +1,6 @@
-// Package kingtest holds test set-up shared by the driver packages: it
-// builds the king binary once per test binary, whose `king serf` is the
-// serf of the tests that run a real pier.
+// Package kingtest holds test set-up shared by the packages whose tests run
+// real serfs and piers: it builds the king binary once per test binary,
+// whose `king serf` is their serf.
 package kingtest
 
 import (
@@ -46,8 +46,7 @@ func buildKing(dir string) (string, error) {
 	return out, nil
 }
 
-// The module root is three levels above this package.
-// RepoRoot is the module root.
+// RepoRoot is the module root, three levels above this package.
 func RepoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..", "..")
