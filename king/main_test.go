@@ -10,7 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kingserf/king/king/internal/kingtest"
+	"github.com/kingserf/king/internal/kingtest"
 )
 
 // serfBinary is the king binary built from ../cmd/king for tests and

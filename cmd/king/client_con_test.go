@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -16,56 +15,9 @@ import (
 	"github.com/creack/pty"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/term"
+
+	"github.com/kingserf/king/internal/kingtest"
 )
-
-// conScreen collects what `king con` draws, read from the pty master.
-type conScreen struct {
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	more chan struct{}
-	done chan struct{}
-}
-
-func readConScreen(ptmx *os.File) *conScreen {
-	s := &conScreen{more: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(s.done)
-		b := make([]byte, 4096)
-		for {
-			n, err := ptmx.Read(b)
-			s.mu.Lock()
-			s.buf.Write(b[:n])
-			close(s.more)
-			s.more = make(chan struct{})
-			s.mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	return s
-}
-
-// await waits for text to appear after offset from and returns the offset
-// just past it.
-func (s *conScreen) await(t *testing.T, from int, text string) int {
-	t.Helper()
-	deadline := time.After(waitLimit)
-	for {
-		s.mu.Lock()
-		out := s.buf.String()
-		more := s.more
-		s.mu.Unlock()
-		if i := strings.Index(out[from:], text); i >= 0 {
-			return from + i + len(text)
-		}
-		select {
-		case <-more:
-		case <-deadline:
-			t.Fatalf("%q never appeared on the screen; it shows %q", text, out[from:])
-		}
-	}
-}
 
 // startCon runs `king con` on a new 80x24 pty, and returns the pty's mode
 // before the king touched it. The pty is not the king's controlling
@@ -97,31 +49,31 @@ func startCon(t *testing.T, dir string) (cmd *exec.Cmd, ptmx, tty *os.File, cook
 func TestConAttachesToADaemon(t *testing.T) {
 	d := startDaemon(t, "echo")
 	cmd, ptmx, tty, cooked, stderr := startCon(t, d.dir)
-	scr := readConScreen(ptmx)
+	scr := kingtest.ReadScreen(ptmx)
 	cl := dialPierClient(t, d.dir)
 
 	// Attaching sends the size and %hail; the kernel draws its prompt.
-	m := scr.await(t, 0, "\r> \x1b[K")
+	m := scr.Await(t, 0, "\r> \x1b[K", waitLimit)
 	typeKeys := func(s string) {
 		_, err := ptmx.Write([]byte(s))
 		require.NoError(t, err)
 	}
 	typeKeys("hi")
-	m = scr.await(t, m, "\r> hi\x1b[K")
+	m = scr.Await(t, m, "\r> hi\x1b[K", waitLimit)
 	typeKeys("\x7f")
-	m = scr.await(t, m, "\r> h\x1b[K")
+	m = scr.Await(t, m, "\r> h\x1b[K", waitLimit)
 	typeKeys("ey\r")
-	m = scr.await(t, m, "echo: hey")
-	m = scr.await(t, m, "\r> \x1b[K")
+	m = scr.Await(t, m, "echo: hey", waitLimit)
+	m = scr.Await(t, m, "\r> \x1b[K", waitLimit)
 	typeKeys("ab")
-	m = scr.await(t, m, "\r> ab\x1b[K")
+	m = scr.Await(t, m, "\r> ab\x1b[K", waitLimit)
 
 	// A resize (SIGWINCH) is an event; so is ^C, which also interrupts.
 	before := peekCount(t, cl)
 	require.NoError(t, pty.Setsize(ptmx, &pty.Winsize{Cols: 100, Rows: 30}))
 	require.NoError(t, cmd.Process.Signal(syscall.SIGWINCH))
 	typeKeys("\x03c")
-	scr.await(t, m, "\r> abc\x1b[K")
+	scr.Await(t, m, "\r> abc\x1b[K", waitLimit)
 	// The resize comes from a signal handler, so it may land after the
 	// keys: wait for all three events to be counted.
 	require.Eventually(t, func() bool { return peekCount(t, cl) == before+3 }, waitLimit, 5*time.Millisecond,
@@ -144,14 +96,14 @@ func TestConAttachesToADaemon(t *testing.T) {
 func TestConShowsSlogs(t *testing.T) {
 	d := startDaemon(t, "crashy")
 	cmd, ptmx, _, _, stderr := startCon(t, d.dir)
-	scr := readConScreen(ptmx)
+	scr := kingtest.ReadScreen(ptmx)
 	// The crashy kernel draws nothing, so wait until con is subscribed:
 	// its %blew and %hail are the events after the start's %born.
 	cl := dialPierClient(t, d.dir)
 	require.Eventually(t, func() bool { return peekCount(t, cl) >= 3 }, waitLimit, 5*time.Millisecond)
 	_, errOut, code := kingRun(t, "", "poke", d.dir, "[[%t ~] %slog ~]")
 	require.Equal(t, 0, code, errOut)
-	scr.await(t, 0, "\r\x1b[Kcrashy: slog\r\n")
+	scr.Await(t, 0, "\r\x1b[Kcrashy: slog\r\n", waitLimit)
 	_, err := ptmx.Write([]byte("\x04"))
 	require.NoError(t, err)
 	require.NoError(t, cmd.Wait(), "stderr: %s", stderr)
@@ -163,8 +115,8 @@ func TestConShowsSlogs(t *testing.T) {
 func TestConEndsWhenThePierStops(t *testing.T) {
 	d := startDaemon(t, "echo")
 	cmd, ptmx, tty, cooked, stderr := startCon(t, d.dir)
-	scr := readConScreen(ptmx)
-	scr.await(t, 0, "\r> \x1b[K")
+	scr := kingtest.ReadScreen(ptmx)
+	scr.Await(t, 0, "\r> \x1b[K", waitLimit)
 	d.stop(t)
 	err := cmd.Wait()
 	var exit *exec.ExitError

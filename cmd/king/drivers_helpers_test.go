@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/king/control"
 	"github.com/kingserf/king/king/pier"
 	"github.com/kingserf/king/noun"
@@ -175,7 +176,7 @@ func fact(t *testing.T, cl *control.Client, name string) uint64 {
 type ttyKing struct {
 	*kingProc
 	ptmx, tty *os.File
-	scr       *conScreen
+	scr       *kingtest.Screen
 	before    ttyMode
 }
 
@@ -205,7 +206,7 @@ func startTTYKing(t *testing.T, dir string, args ...string) *ttyKing {
 	k.before = readTTYMode(t, tty)
 	require.False(t, k.before.nonblocking)
 	k.kingProc = startKingCmd(t, cmd)
-	k.scr = readConScreen(ptmx)
+	k.scr = kingtest.ReadScreen(ptmx)
 	return k
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/creack/pty"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 )
 
@@ -28,16 +29,16 @@ func TestRunTerminalEcho(t *testing.T) {
 	require.Equal(t, true, ready["terminal"])
 
 	// Attaching sends the size and %hail; the kernel draws its prompt.
-	m := k.scr.await(t, 0, "\r> \x1b[K")
+	m := k.scr.Await(t, 0, "\r> \x1b[K", waitLimit)
 	k.typeKeys("hi")
-	m = k.scr.await(t, m, "\r> hi\x1b[K")
+	m = k.scr.Await(t, m, "\r> hi\x1b[K", waitLimit)
 	k.typeKeys("\x7f")
-	m = k.scr.await(t, m, "\r> h\x1b[K")
+	m = k.scr.Await(t, m, "\r> h\x1b[K", waitLimit)
 	k.typeKeys("ey\r")
-	m = k.scr.await(t, m, "echo: hey")
-	m = k.scr.await(t, m, "\r> \x1b[K")
+	m = k.scr.Await(t, m, "echo: hey", waitLimit)
+	m = k.scr.Await(t, m, "\r> \x1b[K", waitLimit)
 	k.typeKeys("é→")
-	k.scr.await(t, m, "\r> é→\x1b[K")
+	k.scr.Await(t, m, "\r> é→\x1b[K", waitLimit)
 
 	// A resize of the terminal (SIGWINCH) is a %blew event.
 	cl := dialPierClient(t, dir)
@@ -91,17 +92,15 @@ func TestRunTerminalLogsAbovePrompt(t *testing.T) {
 			_ = cmd.Wait()
 		}
 	})
-	scr := readConScreen(ptmx)
+	scr := kingtest.ReadScreen(ptmx)
 
-	m := scr.await(t, 0, "\r> \x1b[K")
+	m := scr.Await(t, 0, "\r> \x1b[K", waitLimit)
 	k := &ttyKing{ptmx: ptmx, tty: tty, scr: scr, before: before, kingProc: &kingProc{t: t}}
 	k.typeKeys("ok")
-	scr.await(t, m, "\r> ok\x1b[K")
+	scr.Await(t, m, "\r> ok\x1b[K", waitLimit)
 	require.NoError(t, cmd.Process.Signal(syscall.SIGHUP))
 	require.NoError(t, cmd.Wait())
-	scr.mu.Lock()
-	screen := scr.buf.String()
-	scr.mu.Unlock()
+	screen := scr.Text()
 	// Printed above the prompt: the line is cleared, the log line
 	// written, and the prompt with what was typed drawn again.
 	require.Regexp(t, regexp.MustCompile(`\r\x1b\[K\d\d:\d\d:\d\d\.\d{3} +INFO +shutting down +\{"pier": "[^"]+", "why": "SIGHUP: the terminal hung up"\}\r\n> ok`), screen)

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kingserf/king/king/internal/kingtest"
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 )
 

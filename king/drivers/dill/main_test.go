@@ -3,7 +3,7 @@ package dill
 import (
 	"testing"
 
-	"github.com/kingserf/king/king/internal/kingtest"
+	"github.com/kingserf/king/internal/kingtest"
 )
 
 // kingPath is the king binary built from cmd/king, whose `king serf` is

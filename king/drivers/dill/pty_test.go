@@ -3,12 +3,9 @@
 package dill
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -18,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/term"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/king"
 	"github.com/kingserf/king/king/drivers"
 	"github.com/kingserf/king/king/pier"
@@ -38,56 +36,6 @@ func TestWatchResize(t *testing.T) {
 	}
 	stop()
 	stop()
-}
-
-// screen collects what a king writes to its terminal, read from the pty
-// master, and lets a test wait for text to appear.
-type screen struct {
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	more chan struct{} // closed and replaced at each read
-	done chan struct{} // closed when the pty is closed
-}
-
-func readScreen(ptmx *os.File) *screen {
-	s := &screen{more: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(s.done)
-		b := make([]byte, 4096)
-		for {
-			n, err := ptmx.Read(b)
-			s.mu.Lock()
-			s.buf.Write(b[:n])
-			close(s.more)
-			s.more = make(chan struct{})
-			s.mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	return s
-}
-
-// await waits until text appears after the mark, and returns the new
-// mark just past it.
-func (s *screen) await(t *testing.T, from int, text string) int {
-	t.Helper()
-	deadline := time.After(30 * time.Second)
-	for {
-		s.mu.Lock()
-		out := s.buf.String()
-		more := s.more
-		s.mu.Unlock()
-		if i := strings.Index(out[from:], text); i >= 0 {
-			return from + i + len(text)
-		}
-		select {
-		case <-more:
-		case <-deadline:
-			t.Fatalf("%q never appeared on the screen; after the mark it shows %q", text, out[from:])
-		}
-	}
 }
 
 // TestTerminalOnAPtyWithEchoKernel runs the terminal driver on a
@@ -118,7 +66,7 @@ func TestTerminalOnAPtyWithEchoKernel(t *testing.T) {
 	require.NoError(t, err)
 	restore, err := MakeRaw(tty)
 	require.NoError(t, err)
-	scr := readScreen(ptmx)
+	scr := kingtest.ReadScreen(ptmx)
 
 	ev := newEvents()
 	var interrupts atomic.Int32
@@ -154,17 +102,17 @@ func TestTerminalOnAPtyWithEchoKernel(t *testing.T) {
 	// Attach: the size, then %hail, which the echo kernel answers by
 	// drawing the prompt.
 	ev.await(t, BlewOvum(80, 24))
-	m := scr.await(t, 0, "\r> \x1b[K")
+	m := scr.Await(t, 0, "\r> \x1b[K", 30*time.Second)
 	typeKeys := func(s string) {
 		_, err := ptmx.Write([]byte(s))
 		require.NoError(t, err)
 	}
 	typeKeys("hi")
-	m = scr.await(t, m, "\r> hi\x1b[K")
+	m = scr.Await(t, m, "\r> hi\x1b[K", 30*time.Second)
 	typeKeys("\x7f")
-	m = scr.await(t, m, "\r> h\x1b[K")
+	m = scr.Await(t, m, "\r> h\x1b[K", 30*time.Second)
 	typeKeys("ey ☺\r")
-	m = scr.await(t, m, "\r\n\recho: hey ☺\x1b[K\r\n\r> \x1b[K")
+	m = scr.Await(t, m, "\r\n\recho: hey ☺\x1b[K\r\n\r> \x1b[K", 30*time.Second)
 	require.Equal(t, "> ", tm.Renderer().Line())
 
 	// Keys the echo kernel ignores still reach it as events.
@@ -181,9 +129,9 @@ func TestTerminalOnAPtyWithEchoKernel(t *testing.T) {
 
 	// Kernel output printed above the prompt keeps the line being typed.
 	typeKeys("ab")
-	m = scr.await(t, m, "\r> ab\x1b[K")
+	m = scr.Await(t, m, "\r> ab\x1b[K", 30*time.Second)
 	tm.PrintAbove("a slog")
-	m = scr.await(t, m, "\r\x1b[Ka slog\r\n> ab")
+	m = scr.Await(t, m, "\r\x1b[Ka slog\r\n> ab", 30*time.Second)
 
 	// ^C: the belt, and the interrupt.
 	typeKeys("\x03")
@@ -191,7 +139,7 @@ func TestTerminalOnAPtyWithEchoKernel(t *testing.T) {
 	require.Equal(t, int32(1), interrupts.Load())
 	// The pier still works after the serf got its SIGINT.
 	typeKeys("c")
-	scr.await(t, m, "\r> abc\x1b[K")
+	scr.Await(t, m, "\r> abc\x1b[K", 30*time.Second)
 
 	// ^D detaches.
 	typeKeys("\x04")
@@ -209,5 +157,5 @@ func TestTerminalOnAPtyWithEchoKernel(t *testing.T) {
 	require.NoError(t, <-runc)
 	require.NoError(t, tty.Close())
 	require.NoError(t, ptmx.Close())
-	<-scr.done
+	<-scr.Done()
 }

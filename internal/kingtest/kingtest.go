@@ -46,8 +46,8 @@ func buildKing(dir string) (string, error) {
 	return out, nil
 }
 
-// RepoRoot is the module root, three levels above this package.
+// RepoRoot is the module root, two levels above this package.
 func RepoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "..")
+	return filepath.Join(filepath.Dir(file), "..", "..")
 }
