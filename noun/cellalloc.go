@@ -17,8 +17,11 @@ import "unsafe"
 // A CellAllocator is not safe for concurrent use; the cells it builds are,
 // like all nouns.
 type CellAllocator struct {
-	// free is the unused rest of the current slab.
-	free []cellNode
+	// slab is the current slab; slab[next:] are its unused cells. Cells
+	// are handed out by index rather than by re-slicing so that building
+	// one stores no pointer into the allocator (no write barrier).
+	slab []cellNode
+	next int
 	size int
 	// gen stamps the cells built since the last Reset; never 0, the stamp
 	// of cells built any other way.
@@ -43,11 +46,11 @@ func NewCellAllocator(slab int) *CellAllocator {
 
 // Cell returns the cell [h t], like the package-level Cell.
 func (a *CellAllocator) Cell(h, t Noun) Noun {
-	if len(a.free) == 0 {
-		a.free = make([]cellNode, a.size)
+	if a.next >= len(a.slab) {
+		a.slab, a.next = make([]cellNode, a.size), 0
 	}
-	c := &a.free[0]
-	a.free = a.free[1:]
+	c := &a.slab[a.next]
+	a.next++
 	c.head, c.tail, c.gen = h, t, a.gen
 	return Noun{p: unsafe.Pointer(c), v: tagCell}
 }
@@ -109,6 +112,12 @@ func (a *CellAllocator) cell(h, t Noun) Noun {
 	}
 	return a.Cell(h, t)
 }
+
+// Fresh reports whether n is a cell a built since the last Reset (or a
+// cell of another allocator whose epoch has the same number). A cache
+// that outlives the epoch should not hold such a cell: it would pin the
+// cell's slab, which Keep exists to release.
+func (a *CellAllocator) Fresh(n Noun) bool { return a.fresh(n) }
 
 // fresh reports whether n is a cell a built in the current epoch. A cell
 // of another allocator whose epoch has the same number passes too; moving

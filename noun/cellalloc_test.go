@@ -71,3 +71,21 @@ func TestCellAllocatorDeepEdit(t *testing.T) {
 	require.True(t, ok)
 	require.True(t, Equal(want, got))
 }
+
+// TestCellAllocatorFresh checks that Fresh reports exactly the cells built
+// since the last Reset.
+func TestCellAllocatorFresh(t *testing.T) {
+	a := NewCellAllocator(2)
+	old := a.Cell(Atom(1), Atom(2))
+	require.True(t, a.Fresh(old))
+	a.Reset()
+	require.False(t, a.Fresh(old))
+	for i := range 5 { // across slab boundaries
+		c := a.Cell(Atom(uint64(i)), old)
+		require.True(t, a.Fresh(c))
+	}
+	require.False(t, a.Fresh(Cell(Atom(1), Atom(2))), "built by Cell")
+	require.False(t, a.Fresh(Atom(3)))
+	require.False(t, a.Fresh(Zero))
+	require.False(t, a.Fresh(AtomWords([]uint64{1, 2})))
+}

@@ -2,6 +2,8 @@ package nock_test
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"syscall"
 	"testing"
 
@@ -16,8 +18,19 @@ import (
 const decFormula = "[8 [1 0] 8 [1 6 [5 [0 7] 4 0 6] [0 6] 9 2 [0 2] [4 0 6] 0 7] 9 2 0 1]"
 
 // BenchmarkDecrement runs the naive decrement of 1,000,000 (target: under
-// 100 ms per op) and reports the time per Nock step.
+// 100 ms per op) and reports the time per Nock step, once with Go's default
+// collector setting and once with the serf process's (GOGC 400, set in
+// cmd/king/serf.go), which is what a kernel actually runs with.
 func BenchmarkDecrement(b *testing.B) {
+	for _, gogc := range []int{100, 400} {
+		b.Run(fmt.Sprintf("gogc=%d", gogc), func(b *testing.B) {
+			defer debug.SetGCPercent(debug.SetGCPercent(gogc))
+			benchDecrement(b)
+		})
+	}
+}
+
+func benchDecrement(b *testing.B) {
 	formula := mustParse(b, decFormula)
 	it := nock.New(nock.Config{})
 	ctx := context.Background()

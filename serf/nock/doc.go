@@ -18,8 +18,13 @@
 // Small argument formulas (slots, constants, increments, equality and cell
 // tests, small tuples and edits, nested at most three deep) are evaluated
 // directly without frames (quick.go); they are most of the formulas in
-// compiled code. A Nock step is one formula evaluated, whichever path takes
-// it; Interpreter.Steps counts them.
+// compiled code. They run from a compiled form (quickcode.go), and the tail
+// calls whose first operand is small (if-then-else, gate calls, pushes,
+// compositions) skip decoding too (tail.go): both are kept in a cache keyed
+// by the formula cell's identity (quickcache.go). These are only faster ways
+// to take the same steps; whatever they cannot finish, including every
+// crash, goes to the general path. A Nock step is one formula evaluated,
+// whichever path takes it; Interpreter.Steps counts them.
 //
 // Direct atoms (anything that fits in 64 bits) are handled by value: the hot
 // path allocates only the cells the computation builds (autocons, opcode 8,

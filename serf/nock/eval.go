@@ -22,6 +22,42 @@ eval:
 				return noun.Zero, it.crash(base, mote, why)
 			}
 		}
+		// The fast path for tail calls with small operands (tail.go);
+		// qcache.lookup, with the hit path written out.
+		set := it.qc.set(form)
+		e := &set[0]
+		if e.form != form {
+			e = it.qc.miss(set, form, it.cells, false)
+		}
+		if sh := e.shape; sh != nil {
+			// Opcodes 6 and 9 are finished here rather than in a
+			// function: the call was a tenth of a decrement loop.
+			steps, alloc := it.steps, it.alloc
+			if v, ok := it.quick(subj, sh.q); ok {
+				switch sh.op {
+				case 6:
+					switch v {
+					case noun.Atom(0):
+						form = sh.f
+						continue
+					case noun.Atom(1):
+						form = sh.g
+						continue
+					}
+				case 9:
+					if arm, ok := v.WalkPath(sh.path, int(sh.depth)); ok {
+						subj, form = v, arm
+						continue
+					}
+				default:
+					if s, f, ok := it.tailRest(subj, sh, v); ok {
+						subj, form = s, f
+						continue
+					}
+				}
+			}
+			it.steps, it.alloc = steps, alloc
+		}
 		op, arg, ok := form.Uncell()
 		if !ok {
 			return noun.Zero, it.crash(base, MoteExit, "the formula is an atom")
@@ -175,7 +211,12 @@ eval:
 				return noun.Zero, it.malformed(base, 9)
 			}
 			if core, ok := it.tryQuick(subj, c); ok {
-				arm, ok := slot(core, b)
+				var arm noun.Noun
+				if w, direct := b.Word(); direct && w != 0 {
+					arm, ok = core.Walk(w)
+				} else {
+					arm, ok = slot(core, b)
+				}
 				if !ok {
 					return noun.Zero, it.crash(base, MoteExit, slotReason("opcode 9", b))
 				}

@@ -65,6 +65,10 @@ type Interpreter struct {
 	// cells builds the cells computations make (autocons, opcode 8's
 	// push, the spines opcode 10 copies), a slab at a time.
 	cells *noun.CellAllocator
+	// qc caches the compiled forms of formulas (quickcache.go).
+	qc qcache
+	// calls are the formulas of Poke, Peek and Wish (kernel.go).
+	calls []callForm
 
 	// stack[:sp] are the live continuation frames; frames above sp are stale.
 	// high is the most frames in use since the stack was last cleared: the
@@ -102,7 +106,7 @@ const cellSlab = 64
 
 // New returns an Interpreter configured by cfg.
 func New(cfg Config) *Interpreter {
-	return &Interpreter{cfg: cfg, memo: newMemoCache(cfg.CacheSize), cells: noun.NewCellAllocator(cellSlab)}
+	return &Interpreter{cfg: cfg, memo: newMemoCache(cfg.CacheSize), cells: noun.NewCellAllocator(cellSlab), qc: newQcache()}
 }
 
 // Steps returns the number of Nock steps (formula evaluations, counting
@@ -181,6 +185,7 @@ func (it *Interpreter) end() {
 	it.sp, it.high = 0, 0
 	// The next computation's cells are a new epoch for Keep.
 	it.cells.Reset()
+	it.qc.release()
 	it.rendering = false
 	it.ctx = nil
 	it.busy = false

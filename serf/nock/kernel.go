@@ -87,14 +87,33 @@ func Crud(job, goof noun.Noun) (noun.Noun, error) {
 }
 
 // call runs the arm at axis of core for a gate and slams the gate with
-// sample, as one computation: *[core 7 [9 axis 0 1] 9 2 10 [6 1 sample] 0 1].
+// sample, as one computation: *[[sample core] 8 [9 axis 0 3] 9 2 10 [6 0 6]
+// 0 2]. The formula does not contain the sample, so one is built per axis
+// and kept: a formula that outlives computations is compiled once and
+// cached (quickcache.go), where one built for each call, as the sample
+// inside it would require, is compiled again at every event. Only the
+// subject cell is new, and it comes from the interpreter's slabs.
 func (it *Interpreter) call(ctx context.Context, core noun.Noun, axis uint64, sample noun.Noun) (noun.Noun, error) {
-	// The formula is built from the interpreter's slabs, as if the
-	// computation had built it: a dozen heap cells per event were a
-	// quarter of the cost of a small event.
-	a, c := noun.Atom, it.cells.Cell
-	arm := c(a(9), c(a(axis), c(a(0), a(1))))
-	edit := c(a(10), c(c(a(6), c(a(1), sample)), c(a(0), a(1))))
-	slam := c(a(9), c(a(2), edit))
-	return it.Nock(ctx, core, c(a(7), c(arm, slam)))
+	return it.Nock(ctx, it.cells.Cell(sample, core), it.callFormula(axis))
+}
+
+// callFormula returns call's formula for axis, built on first use. call is
+// only used with the three kernel axes, so the list stays that short.
+func (it *Interpreter) callFormula(axis uint64) noun.Noun {
+	for _, c := range it.calls {
+		if c.axis == axis {
+			return c.form
+		}
+	}
+	a, t := noun.Atom, noun.T
+	form := t(a(8), t(a(9), a(axis), a(0), a(3)), a(9), a(2), a(10),
+		t(a(6), a(0), a(6)), a(0), a(2))
+	it.calls = append(it.calls, callForm{axis, form})
+	return form
+}
+
+// callForm is a formula callFormula built.
+type callForm struct {
+	axis uint64
+	form noun.Noun
 }

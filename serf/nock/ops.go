@@ -1,10 +1,6 @@
 package nock
 
-import (
-	"math/bits"
-
-	"github.com/kingserf/king/noun"
-)
+import "github.com/kingserf/king/noun"
 
 // Costs charged to the memory budget. A cell is a 40-byte node in a 48-byte
 // size class; a big atom is a 32-byte header in a 48-byte class plus its
@@ -14,41 +10,14 @@ const (
 	bigAtomBytes = 48
 )
 
-// slot is Nock's / with an axis of any size. Axes 2 and 3, the arms of
-// opcode 9 and the halves of a pair, skip the general walk.
+// slot is Nock's / with an axis of any size. Direct axes are walked by
+// noun.Walk, which inlines here; the rest (0, big axes, cells) go to
+// noun.SlotAtom, which rejects 0 and cells.
 func slot(subj, axis noun.Noun) (noun.Noun, bool) {
-	if axis == noun.Atom(2) || axis == noun.Atom(3) {
-		h, t, ok := subj.Uncell()
-		if axis == noun.Atom(2) {
-			return h, ok
-		}
-		return t, ok
+	if w, ok := axis.Word(); ok && w != 0 {
+		return subj.Walk(w)
 	}
-	return slotWalk(subj, axis)
-}
-
-// slotWalk is slot for any axis. Direct axes are walked here rather than
-// by noun.Slot so that the walk's cell accesses inline.
-func slotWalk(subj, axis noun.Noun) (noun.Noun, bool) {
-	w, ok := axis.Word()
-	if !ok {
-		return subj.SlotAtom(axis)
-	}
-	if w == 0 {
-		return noun.Zero, false
-	}
-	for d := bits.Len64(w) - 2; d >= 0; d-- {
-		h, t, ok := subj.Uncell()
-		if !ok {
-			return noun.Zero, false
-		}
-		if w>>uint(d)&1 == 0 {
-			subj = h
-		} else {
-			subj = t
-		}
-	}
-	return subj, true
+	return subj.SlotAtom(axis)
 }
 
 // same is Nock's = (structural equality). Identical handles, including equal
