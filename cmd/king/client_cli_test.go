@@ -41,7 +41,7 @@ func TestClientCommandsOnADaemon(t *testing.T) {
 	out, stderr, code = kingRun(t, "", "status", d.dir)
 	require.Equal(t, 0, code, stderr)
 	require.Contains(t, out, "pier: "+d.dir+"\n")
-	require.Contains(t, out, "ship: 0\n")
+	require.Contains(t, out, "ship: ~zod\n")
 	require.Contains(t, out, "version: "+version+"\n")
 	require.Contains(t, out, "running: 1\n")
 	require.Contains(t, out, "last-committed: 3\n")

@@ -118,7 +118,7 @@ func statusCommand() *cli.Command {
 				}
 				w := c.App.Writer
 				fmt.Fprintf(w, "pier: %s\n", dir)
-				fmt.Fprintf(w, "ship: %s\n", noun.Raw(who))
+				fmt.Fprintf(w, "ship: %s\n", shipString(who))
 				fmt.Fprintf(w, "version: %s\n", string(v.Bytes()))
 				for _, f := range facts {
 					fmt.Fprintf(w, "%s: %d\n", f.Name, f.Value)

@@ -17,11 +17,12 @@ func TestPierNewAndInfo(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "zod")
 	out, stderr, code := kingRun(t, "", "new", dir, "--pill", pillPath("counter"), "--fake", "256")
 	require.Equal(t, 0, code, stderr)
-	require.Contains(t, out, "pier "+dir+" booted: ship 256 (fake: true), 1 boot formulas, 1 events")
+	require.Contains(t, out, "pier "+dir+" booted: ship ~marzod (fake: true), 1 boot formulas, 1 events")
 	require.Contains(t, stderr, `"msg":"pier created"`)
 
 	info := pierInfo(t, dir)
-	require.Equal(t, "256", info.Who)
+	require.Equal(t, "~marzod", info.Who)
+	require.Equal(t, "256", info.WhoNumber)
 	require.True(t, info.Fake)
 	require.Equal(t, uint64(1), info.Life)
 	require.Equal(t, uint64(1), info.Events)
@@ -32,13 +33,23 @@ func TestPierNewAndInfo(t *testing.T) {
 	// The JSON object has at least the documented keys.
 	out, _, code = kingRun(t, "", "info", dir, "--json")
 	require.Equal(t, 0, code)
-	for _, key := range []string{"who", "fake", "life", "events", "snapshot_event"} {
+	for _, key := range []string{"who", "who_number", "fake", "life", "events", "snapshot_event"} {
 		require.Contains(t, out, `"`+key+`":`)
 	}
 	out, _, code = kingRun(t, "", "info", dir)
 	require.Equal(t, 0, code)
-	require.Contains(t, out, "ship:      256 (fake: true)")
+	require.Contains(t, out, "ship:      ~marzod (fake: true)")
 	require.Contains(t, out, "snapshot:  event 1")
+
+	// Operators name ships as @p, with or without the ~.
+	for _, ship := range []string{"sampel-palnet", "~sampel-palnet"} {
+		dir := filepath.Join(t.TempDir(), "p")
+		_, stderr, code := kingRun(t, "", "new", dir, "--pill", pillPath("counter"), "--fake", ship)
+		require.Equal(t, 0, code, stderr)
+		info := pierInfo(t, dir)
+		require.Equal(t, "~sampel-palnet", info.Who)
+		require.Equal(t, "1624961343", info.WhoNumber)
+	}
 }
 
 func TestPierNewErrors(t *testing.T) {
@@ -67,8 +78,9 @@ func TestPierNewErrors(t *testing.T) {
 		{"atom pill", []string{"new", filepath.Join(tmp, "d"), "--pill", notPill}, "not a pill"},
 		{"garbage pill", []string{"new", filepath.Join(tmp, "e"), "--pill", garbage}, "not a pill"},
 		{"%pill without --fake", []string{"new", filepath.Join(tmp, "f"), "--pill", realPill}, "boots a fake ship only"},
-		{"bad ship", []string{"new", filepath.Join(tmp, "g"), "--pill", pillPath("counter"), "--fake", "zod"}, `ship "zod": want a decimal number`},
-		{"@p ship", []string{"new", filepath.Join(tmp, "g"), "--pill", pillPath("counter"), "--fake", "~zod"}, "@p names are not supported"},
+		{"bad ship", []string{"new", filepath.Join(tmp, "g"), "--pill", pillPath("counter"), "--fake", "zud"}, `ship "zud": want a @p such as ~zod`},
+		{"non-canonical @p", []string{"new", filepath.Join(tmp, "g"), "--pill", pillPath("counter"), "--fake", "~dozzod-marzod"}, "not in canonical form (that ship is ~marzod)"},
+		{"mixed ship", []string{"new", filepath.Join(tmp, "g"), "--pill", pillPath("counter"), "--fake", "12x"}, `ship "12x": want a @p`},
 		{"existing pier", []string{"new", existing, "--pill", pillPath("counter")}, "pier already exists"},
 		{"bad log level", []string{"new", filepath.Join(tmp, "h"), "--pill", pillPath("counter"), "--log-level", "loud"}, `bad --log-level "loud"`},
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/kingserf/king/king/eventlog"
 	"github.com/kingserf/king/king/pier"
 	"github.com/kingserf/king/noun"
+	"github.com/kingserf/king/noun/patp"
 )
 
 // Exit statuses of the pier commands besides 0 (success) and 1 (error).
@@ -120,18 +121,22 @@ func openLogReadOnly(dir string) (*eventlog.Log, error) {
 	return lg, nil
 }
 
-// parseShip reads a ship given in decimal (0 is ~zod). @p names such as
-// ~zod are not parsed yet: the noun package has no @p codec.
+// parseShip reads a ship as operators write it: a @p such as ~zod or
+// zod, ~marzod or ~sampel-palnet, or its number in decimal (0 is ~zod).
 func parseShip(s string) (noun.Noun, error) {
 	if s == "" {
 		return noun.Zero, errors.New("empty ship")
 	}
-	if s[0] == '~' {
-		return noun.Zero, fmt.Errorf("ship %q: @p names are not supported yet; give the ship as a decimal number (0 is ~zod)", s)
+	if s[0] < '0' || s[0] > '9' {
+		n, err := patp.Parse(s)
+		if err != nil {
+			return noun.Zero, fmt.Errorf("ship %q: want a @p such as ~zod or ~sampel-palnet, or a decimal number: %w", s, err)
+		}
+		return n, nil
 	}
 	for _, r := range s {
 		if r < '0' || r > '9' {
-			return noun.Zero, fmt.Errorf("ship %q: want a decimal number (0 is ~zod)", s)
+			return noun.Zero, fmt.Errorf("ship %q: want a @p such as ~zod or ~sampel-palnet, or a decimal number", s)
 		}
 	}
 	if v, err := strconv.ParseUint(s, 10, 64); err == nil {
@@ -144,8 +149,12 @@ func parseShip(s string) (noun.Noun, error) {
 	return n, nil
 }
 
-// shipString renders a ship for output: its decimal value.
+// shipString shows a ship as its @p, or in decimal if it is not one (a
+// cell or an atom over 128 bits, which a damaged log could hold).
 func shipString(who noun.Noun) string {
+	if p, err := patp.Format(who); err == nil {
+		return p
+	}
 	return noun.Raw(who)
 }
 

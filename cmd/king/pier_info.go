@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/kingserf/king/king/pier"
+	"github.com/kingserf/king/noun"
 )
 
 // infoCommand is `king info <pier>`.
@@ -17,8 +18,9 @@ func infoCommand() *cli.Command {
 		ArgsUsage: "<pier>",
 		Description: "Reads the pier without starting a serf or taking its lock. A pier that another\n" +
 			"king is running is reported at once, with that king's pid (exit status 3).\n\n" +
-			"Ships are printed in decimal (0 is ~zod). With --json, one JSON object with the\n" +
-			"keys pier, who, fake, life, events (the last event number), last_mug,\n" +
+			"Ships are printed as @p (~zod). With --json, one JSON object with the keys\n" +
+			"pier, who (the @p), who_number (the ship in decimal), fake, life, events (the\n" +
+			"last event number), last_mug,\n" +
 			"has_snapshot, snapshot_event (the event of the last snapshot the king\n" +
 			"recorded, 0 if none), snapshot_mug, log_bytes and snapshot_bytes.",
 		Flags: []cli.Flag{
@@ -30,10 +32,12 @@ func infoCommand() *cli.Command {
 }
 
 // infoJSON is the object `king info --json` prints. Mugs are hex strings
-// as everywhere else; who is a decimal string since ships reach 2^128.
+// as everywhere else; who is the ship's @p (~zod), and who_number the
+// same ship in decimal, a string since ships reach 2^128.
 type infoJSON struct {
 	Pier          string `json:"pier"`
 	Who           string `json:"who"`
+	WhoNumber     string `json:"who_number"`
 	Fake          bool   `json:"fake"`
 	Life          uint64 `json:"life"`
 	Events        uint64 `json:"events"`
@@ -60,6 +64,7 @@ func infoAction(c *cli.Context) error {
 	out := infoJSON{
 		Pier:          dir,
 		Who:           shipString(rep.Who),
+		WhoNumber:     noun.Raw(rep.Who),
 		Fake:          rep.Fake,
 		Life:          rep.Life,
 		Events:        rep.Events,

@@ -31,7 +31,7 @@ func newCommand() *cli.Command {
 			"SHIP is a decimal number (0 is ~zod); @p names are not parsed yet.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "pill", Required: true, Usage: "boot from the pill in `FILE`"},
-			&cli.StringFlag{Name: "fake", Usage: "boot the fake (development) ship `SHIP` (decimal)"},
+			&cli.StringFlag{Name: "fake", Usage: "boot the fake (development) ship `SHIP` (a @p such as ~zod, or a number)"},
 			serfFlag(),
 			logLevelFlag(),
 		},
