@@ -100,6 +100,9 @@ func TestRunTerminalLogsAbovePrompt(t *testing.T) {
 	scr.Await(t, m, "\r> ok\x1b[K", waitLimit)
 	require.NoError(t, cmd.Process.Signal(syscall.SIGHUP))
 	require.NoError(t, cmd.Wait())
+	// The king has exited, but its last lines may still be in the pty
+	// on their way to the screen reader.
+	scr.Await(t, m, "pier closed", waitLimit)
 	screen := scr.Text()
 	// Printed above the prompt: the line is cleared, the log line
 	// written, and the prompt with what was typed drawn again.
