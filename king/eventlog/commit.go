@@ -120,8 +120,9 @@ func (l *Log) commitLoop() {
 		err := l.broken
 		l.mu.Unlock()
 
+		written := 0
 		if err == nil {
-			err = l.write(batch)
+			written, err = l.write(batch)
 		}
 
 		l.mu.Lock()
@@ -144,12 +145,15 @@ func (l *Log) commitLoop() {
 			p.err = err
 			close(p.done)
 		}
+		if err == nil {
+			l.committed(written)
+		}
 	}
 }
 
 // write stores every event of batch in one bbolt write transaction, which
-// bbolt fsyncs on commit.
-func (l *Log) write(batch []*Pending) error {
+// bbolt fsyncs on commit, and returns the number of value bytes written.
+func (l *Log) write(batch []*Pending) (int, error) {
 	size := 0
 	for _, p := range batch {
 		for _, e := range p.events {
@@ -159,8 +163,8 @@ func (l *Log) write(batch []*Pending) error {
 	// One buffer for every value: bbolt keeps references to values until
 	// the transaction commits.
 	buf := make([]byte, 0, size)
-	return guard("commit", func() error {
-		return l.db.Update(func(tx *bolt.Tx) error {
+	return size, guard("commit", func() error {
+		return l.update(func(tx *bolt.Tx) error {
 			b := tx.Bucket(bucketEvents)
 			if b == nil {
 				return &MetaError{Msg: "no EVENTS bucket"}

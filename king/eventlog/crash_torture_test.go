@@ -41,9 +41,12 @@ func crashChild() int {
 		fmt.Fprintln(os.Stderr, "crash child:", err)
 		return 1
 	}
-	l, err := Open(dir, Options{LockTimeout: 10 * time.Second})
+	// The child reopens its bbolt handle every few commits, so kills
+	// land inside reopens too, and a parent probing the lock meets them.
+	opts := Options{LockTimeout: 10 * time.Second, reopenBytes: 2048}
+	l, err := Open(dir, opts)
 	if errors.Is(err, ErrNotFound) {
-		l, err = Create(dir, Identity{Who: testShip, Fake: true, Life: 1}, Options{LockTimeout: 10 * time.Second})
+		l, err = Create(dir, Identity{Who: testShip, Fake: true, Life: 1}, opts)
 	}
 	if err != nil {
 		return fail(err)

@@ -80,7 +80,7 @@ func buildTemp(dir string, id Identity, opts Options) (string, error) {
 		return fail(fmt.Errorf("eventlog: lock %s: %w", name, err))
 	}
 	// bbolt takes over f (and its lock) and closes it on Close.
-	db, err := openBolt(name, Options{NoSync: opts.NoSync, LockTimeout: -1, maxSize: opts.maxSize},
+	db, _, err := openBolt(name, Options{NoSync: opts.NoSync, LockTimeout: -1, maxSize: opts.maxSize},
 		func(string, int, os.FileMode) (*os.File, error) { return f, nil })
 	if err != nil {
 		_ = f.Close()

@@ -39,15 +39,35 @@ type Options struct {
 	// maxSize limits the data file (bbolt's MaxSize); tests use it to
 	// simulate a full disk.
 	maxSize int
+	// reopenBytes is how many bytes of values the committer writes
+	// between reopens of the bbolt handle (see reopen.go); 0 means
+	// defaultReopenBytes, negative never. Tests make it small.
+	reopenBytes int
+	// reopenHook, if not nil, runs during each reopen after the old
+	// handle is closed and before the new one is opened: a test seam
+	// that checks the file lock is still held there.
+	reopenHook func()
 }
 
 // Log is an open event log. Its methods are safe for concurrent use.
 type Log struct {
 	dir, path string
-	db        *bolt.DB
+	opts      Options
 	id        Identity
 	readOnly  bool
 	logger    *zap.Logger
+
+	// dbMu guards db and file against reopen, which swaps them: every
+	// transaction holds it for reading (see view and update), reopen for
+	// writing. Lock order: mu before dbMu (Truncate holds mu across its
+	// transaction); nothing waits for mu while holding dbMu.
+	dbMu sync.RWMutex
+	db   *bolt.DB
+	// file is the handle bbolt holds the data file (and its lock) by.
+	file *os.File
+	// written is the number of value bytes committed since the bbolt
+	// handle was opened; only the committer goroutine touches it.
+	written int
 
 	// mu guards the fields below; cond (on mu) is broadcast whenever the
 	// queue grows, a commit finishes, or the log closes.
@@ -146,11 +166,11 @@ func openFile(dir, path string, opts Options) (*Log, error) {
 		logger = zap.NewNop()
 	}
 	logger = logger.With(zap.String("log", path))
-	db, err := openBolt(path, opts, nil)
+	db, file, err := openBolt(path, opts, nil)
 	if err != nil {
 		return nil, err
 	}
-	l := &Log{dir: dir, path: path, db: db, readOnly: opts.ReadOnly, logger: logger}
+	l := &Log{dir: dir, path: path, opts: opts, db: db, file: file, readOnly: opts.ReadOnly, logger: logger}
 	l.cond = sync.NewCond(&l.mu)
 	if err := l.load(); err != nil {
 		_ = db.Close()
@@ -167,9 +187,10 @@ func openFile(dir, path string, opts Options) (*Log, error) {
 }
 
 // openBolt opens path with bbolt, mapping a lock timeout to ErrLocked and a
-// panic on a damaged file to *CorruptFileError. open opens the file for
-// bbolt; nil means os.OpenFile.
-func openBolt(path string, opts Options, open func(string, int, os.FileMode) (*os.File, error)) (*bolt.DB, error) {
+// panic on a damaged file to *CorruptFileError, and returns the handle and
+// the file bbolt holds. open opens the file for bbolt; nil means
+// os.OpenFile.
+func openBolt(path string, opts Options, open func(string, int, os.FileMode) (*os.File, error)) (*bolt.DB, *os.File, error) {
 	if open == nil {
 		open = os.OpenFile
 	}
@@ -202,24 +223,24 @@ func openBolt(path string, opts Options, open func(string, int, os.FileMode) (*o
 	var corrupt *CorruptFileError
 	switch {
 	case err == nil:
-		return db, nil
+		return db, file, nil
 	case errors.As(err, &corrupt):
 		// bbolt panicked before returning its handle: release the file
 		// (and its lock) ourselves.
 		if file != nil {
 			_ = file.Close()
 		}
-		return nil, err
+		return nil, nil, err
 	case errors.Is(err, bolterrors.ErrTimeout):
-		return nil, fmt.Errorf("%w: %s (waited %v)", ErrLocked, path, timeout)
+		return nil, nil, fmt.Errorf("%w: %s (waited %v)", ErrLocked, path, timeout)
 	}
-	return nil, fmt.Errorf("eventlog: open %s: %w", path, err)
+	return nil, nil, fmt.Errorf("eventlog: open %s: %w", path, err)
 }
 
 // load reads the identity and the last event.
 func (l *Log) load() error {
 	return guard("load", func() error {
-		return l.db.View(func(tx *bolt.Tx) error {
+		return l.view(func(tx *bolt.Tx) error {
 			meta := tx.Bucket(bucketMeta)
 			if meta == nil {
 				return &MetaError{Msg: "no META bucket"}

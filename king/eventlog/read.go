@@ -26,7 +26,7 @@ func (l *Log) Read(from uint64, limit int) ([]Event, error) {
 	if from == 0 || limit < 0 {
 		return nil, fmt.Errorf("%w: read %d events from %d", ErrBadRange, limit, from)
 	}
-	return l.read(from, 0, limit, chunkBytes)
+	return l.read(nil, from, 0, limit, chunkBytes)
 }
 
 // Events iterates over events from..to inclusive (to == 0: through the end
@@ -42,8 +42,12 @@ func (l *Log) Events(from, to uint64) iter.Seq2[Event, error] {
 			return
 		}
 		next := from
+		// The slice is reused from chunk to chunk: its events are
+		// yielded by value, and their Jam bytes are never reused.
+		var evs []Event
 		for to == 0 || next <= to {
-			evs, err := l.read(next, to, chunkEvents, chunkBytes)
+			var err error
+			evs, err = l.read(evs[:0], next, to, chunkEvents, chunkBytes)
 			for _, e := range evs {
 				if !yield(e, nil) {
 					return
@@ -61,16 +65,16 @@ func (l *Log) Events(from, to uint64) iter.Seq2[Event, error] {
 	}
 }
 
-// read returns events from..to (to == 0: no upper bound), at most limit
-// events and, past the first event, at most maxBytes of values.
-func (l *Log) read(from, to uint64, limit, maxBytes int) ([]Event, error) {
+// read appends to evs (whose length must be 0) the events from..to (to
+// == 0: no upper bound), at most limit events and, past the first event,
+// at most maxBytes of values.
+func (l *Log) read(evs []Event, from, to uint64, limit, maxBytes int) ([]Event, error) {
 	l.mu.Lock()
 	closed := l.closed
 	l.mu.Unlock()
 	if closed {
 		return nil, ErrClosed
 	}
-	var evs []Event
 	var arena []byte
 	keep := func(b []byte) []byte {
 		if len(b) > arenaBlock/4 {
@@ -85,7 +89,7 @@ func (l *Log) read(from, to uint64, limit, maxBytes int) ([]Event, error) {
 	}
 	var key [8]byte
 	err := guard("read", func() error {
-		return l.db.View(func(tx *bolt.Tx) error {
+		return l.view(func(tx *bolt.Tx) error {
 			b := tx.Bucket(bucketEvents)
 			if b == nil {
 				return &MetaError{Msg: "no EVENTS bucket"}

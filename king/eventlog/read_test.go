@@ -121,6 +121,21 @@ func TestEventsAreCopies(t *testing.T) {
 	require.Equal(t, testEvent(2), got[1])
 }
 
+// TestEventsKeptAcrossChunks keeps every event Events yields, over
+// several read transactions: a later chunk must not change what an
+// earlier one yielded.
+func TestEventsKeptAcrossChunks(t *testing.T) {
+	l := newLog(t, Options{})
+	const n = 3*chunkEvents + 17
+	appendN(t, l, n)
+	var got []Event
+	for e, err := range l.Events(1, 0) {
+		require.NoError(t, err)
+		got = append(got, e)
+	}
+	require.Equal(t, testEvents(1, n), got)
+}
+
 func TestReadStopsAtDamage(t *testing.T) {
 	l := newLog(t, Options{})
 	appendN(t, l, 10)

@@ -53,7 +53,7 @@ func (l *Log) truncateLocked(ctx context.Context, after uint64) (int, error) {
 	var lastMug uint32
 	var fnErr error
 	err := guard("truncate", func() error {
-		return l.db.Update(func(tx *bolt.Tx) error {
+		return l.update(func(tx *bolt.Tx) error {
 			fnErr = deleteAfter(ctx, tx, after, &removed)
 			if fnErr != nil {
 				return fnErr

@@ -133,7 +133,7 @@ func (l *Log) scan(ctx context.Context, progress func(Progress), stopAtFirst boo
 		}
 		more := false
 		err := guard("scan", func() error {
-			return l.db.View(func(tx *bolt.Tx) error {
+			return l.view(func(tx *bolt.Tx) error {
 				b := tx.Bucket(bucketEvents)
 				if b == nil {
 					return &MetaError{Msg: "no EVENTS bucket"}

@@ -16,8 +16,13 @@ import (
 // job is one injected event, from Inject to its outcome.
 type job struct {
 	ovum noun.Noun
-	// work is [now ovum], set by the supervisor when it accepts the job.
+	// work is [now ovum], set by the supervisor when it accepts the job;
+	// jam is noun.Jam(work), made once, there: the %work writ is spliced
+	// from it (king.Work.JobJam) and it is what the log stores when the
+	// event is done. Neither changes once set, so a job sent again to a
+	// restarted serf is the same event.
 	work noun.Noun
+	jam  []byte
 	// answered is set when the serf has answered the job's %work.
 	answered atomic.Bool
 	settled  atomic.Bool
@@ -63,7 +68,13 @@ func (r *runner) onWork(j *job, res king.WorkResult) {
 		r.logger.Warn("event crashed and was replaced by a %crud", zap.Uint64("eve", res.Eve),
 			zap.Stringer("ovum", jobSummary{j.work}))
 	}
-	w := r.submit(eventlog.Event{Num: res.Eve, Mug: res.Mug, Jam: noun.Jam(res.Job)})
+	// A done event is logged as sent: its jam was made at intake. A swap
+	// logs the serf's replacement, which has to be jammed here.
+	jam := j.jam
+	if res.Kind == king.WorkSwap || jam == nil {
+		jam = noun.Jam(res.Job)
+	}
+	w := r.submit(eventlog.Event{Num: res.Eve, Mug: res.Mug, Jam: jam})
 	r.mu.Lock()
 	r.lastWait = w
 	r.mu.Unlock()
@@ -164,9 +175,15 @@ type relEntry struct {
 // own goroutine: it calls RunOptions.Effects and settles the job. An event
 // whose commit failed is never released.
 type releaser struct {
-	r      *runner
-	mu     sync.Mutex
+	r  *runner
+	mu sync.Mutex
+	// q[head:] are the queued entries. The backing array (up to
+	// MaxPending entries of ~100 B) is dropped whenever the queue runs
+	// dry, so an idle pier holds none of it, and slides down when its
+	// dead prefix fills half of it, so a queue that never runs dry does
+	// not grow.
 	q      []relEntry
+	head   int
 	closed bool
 	wake   chan struct{} // capacity 1: "the queue changed"
 	done   chan struct{}
@@ -181,6 +198,13 @@ func newReleaser(r *runner) *releaser {
 // push queues an entry.
 func (rel *releaser) push(e relEntry) {
 	rel.mu.Lock()
+	if rel.head > 0 && rel.head >= cap(rel.q)/2 {
+		// Slide the queue down rather than let a queue that never runs
+		// dry grow.
+		n := copy(rel.q, rel.q[rel.head:])
+		clear(rel.q[n:])
+		rel.q, rel.head = rel.q[:n], 0
+	}
 	rel.q = append(rel.q, e)
 	rel.mu.Unlock()
 	rel.poke()
@@ -206,10 +230,12 @@ func (rel *releaser) poke() {
 func (rel *releaser) pop() (relEntry, bool) {
 	for {
 		rel.mu.Lock()
-		if len(rel.q) > 0 {
-			e := rel.q[0]
-			rel.q[0] = relEntry{}
-			rel.q = rel.q[1:]
+		if rel.head < len(rel.q) {
+			e := rel.q[rel.head]
+			rel.q[rel.head] = relEntry{}
+			if rel.head++; rel.head == len(rel.q) {
+				rel.q, rel.head = nil, 0
+			}
 			rel.mu.Unlock()
 			return e, true
 		}

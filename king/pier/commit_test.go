@@ -3,6 +3,7 @@ package pier
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -49,6 +50,38 @@ func TestEffectsReleasedOnlyAfterCommit(t *testing.T) {
 	}
 }
 
+// TestLoggedJamIsTheJobsJam: each done event is logged as the canonical
+// jam of the job the serf computed (the jam made once at intake, which the
+// %work writ is also spliced from), with the serf's mug.
+func TestLoggedJamIsTheJobsJam(t *testing.T) {
+	dir := newPier(t, "counter")
+	rp := runPier(t, dir, RunOptions{})
+	var tickets []*Ticket
+	for i := range 30 {
+		tk, err := rp.p.InjectAsync(context.Background(), ovum(i))
+		require.NoError(t, err)
+		tickets = append(tickets, tk)
+	}
+	var results []Result
+	for _, tk := range tickets {
+		res, err := tk.Wait(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, king.WorkDone, res.Kind)
+		results = append(results, res)
+	}
+	require.NoError(t, rp.stop())
+	logged := readLog(t, dir)
+	require.Len(t, logged, 1+len(results))
+	for i, res := range results {
+		ev := logged[res.Eve-1]
+		require.Equal(t, uint64(i+2), ev.Num)
+		require.Equal(t, noun.Jam(res.Job), ev.Jam, "event %d", ev.Num)
+		require.Equal(t, res.Mug, ev.Mug, "event %d", ev.Num)
+		wire, _ := res.Job.Slot(6)
+		require.True(t, noun.Equal(noun.Path("test", fmt.Sprint(i)), wire), "event %d", ev.Num)
+	}
+}
+
 func TestBailReportedNotCommitted(t *testing.T) {
 	dir := newPier(t, "crashy")
 	var mu sync.Mutex
@@ -72,6 +105,7 @@ func TestBailReportedNotCommitted(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, king.WorkSwap, res.Kind)
 	require.Equal(t, uint64(2), res.Eve)
+	swap := res
 	ovm, _ := res.Job.Slot(3)
 	tag, _, err := noun.Tagged(ovm.Tail())
 	require.NoError(t, err)
@@ -88,7 +122,9 @@ func TestBailReportedNotCommitted(t *testing.T) {
 	require.Len(t, logged, 3)
 	job, err := noun.Cue(logged[1].Jam)
 	require.NoError(t, err)
-	require.True(t, noun.Equal(res.Job, res.Job))
+	require.True(t, noun.Equal(swap.Job, job))
+	require.Equal(t, noun.Jam(swap.Job), logged[1].Jam, "the replacement's canonical jam is logged")
+	require.Equal(t, noun.Jam(res.Job), logged[2].Jam)
 	crudJob, _ := job.Slot(7)
 	tag, _, err = noun.Tagged(crudJob)
 	require.NoError(t, err)
@@ -152,4 +188,41 @@ func TestInjectRejectsAtomAndNotRunning(t *testing.T) {
 	st := p.Status()
 	require.False(t, st.Running)
 	require.Equal(t, uint64(1), st.LastCommitted)
+}
+
+// TestReleaserQueueStaysSmall: the release queue's backing array stays
+// about the size of the longest queue while the queue never runs dry, and
+// is dropped when it does.
+func TestReleaserQueueStaysSmall(t *testing.T) {
+	rel := &releaser{wake: make(chan struct{}, 1)}
+	next := uint64(0)
+	push := func() {
+		next++
+		rel.push(relEntry{res: Result{Eve: next}})
+	}
+	want := uint64(0)
+	pop := func() {
+		e, ok := rel.pop()
+		require.True(t, ok)
+		want++
+		require.Equal(t, want, e.res.Eve, "entries come out in order")
+	}
+	// Never dry: one entry always waits.
+	push()
+	for range 10_000 {
+		push()
+		pop()
+	}
+	require.LessOrEqual(t, cap(rel.q), 8)
+	// Runs dry every time, after bursts of up to 5.
+	pop()
+	for i := range 10_000 {
+		for range i%5 + 1 {
+			push()
+		}
+		for range i%5 + 1 {
+			pop()
+		}
+	}
+	require.Zero(t, cap(rel.q), "a queue that ran dry holds no array")
 }

@@ -136,7 +136,7 @@ func (r *runner) serve(s *king.Serf) serveEnd {
 		var next king.Request
 		if !closed && len(r.toSend) > 0 {
 			if r.toSend[0].close {
-				r.toSend = r.toSend[1:]
+				r.popSend()
 				close(reqs)
 				closed = true
 				continue
@@ -158,11 +158,12 @@ func (r *runner) serve(s *king.Serf) serveEnd {
 			if o := r.toSend[0]; o.job != nil {
 				r.handed = append(r.handed, o.job)
 			}
-			r.toSend = r.toSend[1:]
+			r.popSend()
 			r.pruneHanded()
 		case j := <-in:
 			r.prevDate = nextDate(r.prevDate, time.Now())
 			j.work = noun.Cell(r.prevDate, j.ovum)
+			j.jam = noun.Jam(j.work)
 			r.toSend = append(r.toSend, outgoing{job: j})
 		case <-snap:
 			if !r.saveQueued() {
@@ -244,7 +245,8 @@ func (r *runner) request(o outgoing) king.Request {
 		return king.Save{Done: r.onSave}
 	}
 	j := o.job
-	return king.Work{Job: j.work, Mil: r.opts.workMil(), Done: func(res king.WorkResult) { r.onWork(j, res) }}
+	return king.Work{Job: j.work, JobJam: j.jam, Mil: r.opts.workMil(),
+		Done: func(res king.WorkResult) { r.onWork(j, res) }}
 }
 
 // onSave records a confirmed snapshot in the snapshot note. It runs on
@@ -276,6 +278,13 @@ func (r *runner) saveQueued() bool {
 		}
 	}
 	return false
+}
+
+// popSend drops the first outgoing entry, clearing its slot so the
+// backing array does not keep a settled job (and its effects) alive.
+func (r *runner) popSend() {
+	r.toSend[0] = outgoing{}
+	r.toSend = r.toSend[1:]
 }
 
 // pruneHanded forgets answered jobs at the front of handed.

@@ -37,19 +37,40 @@ type SlowEvent struct {
 // slowWatch reports the event in progress once it has run for longer
 // than after. Its timer callback runs on its own goroutine; mu guards
 // everything.
+//
+// The running pier starts a watch for every event, so start does no more
+// than record the event: one timer serves the whole watch. It is armed for
+// the deadline of the event watched when it was armed; when it fires for
+// an event that has since been replaced by a newer one, fire finds that
+// event not yet due and re-arms for the remainder. So the timer fires at
+// most about once per `after` while events keep coming, and start never
+// allocates or touches the timer unless it is idle.
 type slowWatch struct {
 	after  time.Duration
 	report func(SlowEvent)
 	life   uint64
 
 	mu    sync.Mutex
-	timer *time.Timer
-	cur   SlowEvent
-	since time.Time
-	gen   uint64 // bumped by every start and stop, so stale fires do nothing
+	timer *time.Timer // nil until the first start; never replaced
+	// armed is true while the timer is pending (or its callback is about
+	// to take mu), set to fire at deadline; watching is true between
+	// start and stop.
+	armed, watching bool
+	deadline        time.Time
+	cur             SlowEvent
+	since           time.Time
+	// due is how long cur may have run when it is next reported: after,
+	// then after more each time it is reported.
+	due time.Duration
 	// jobs holds the jobs of events that may become the first of a
-	// watched range, to name them.
-	jobs map[uint64]noun.Noun
+	// watched range, to name them, by increasing event number.
+	jobs []watchedJob
+}
+
+// watchedJob is a job kept to name its event.
+type watchedJob struct {
+	num uint64
+	job noun.Noun
 }
 
 // newSlowWatch returns a watch, or nil (a valid, inert watch) when report
@@ -61,7 +82,7 @@ func newSlowWatch(after time.Duration, life uint64, report func(SlowEvent)) *slo
 	if after <= 0 {
 		after = DefaultSlowEvent
 	}
-	return &slowWatch{after: after, report: report, life: life, jobs: make(map[uint64]noun.Noun)}
+	return &slowWatch{after: after, report: report, life: life}
 }
 
 // remember keeps the job of event num for naming it later.
@@ -70,8 +91,20 @@ func (w *slowWatch) remember(num uint64, job noun.Noun) {
 		return
 	}
 	w.mu.Lock()
-	w.jobs[num] = job
+	w.keep(num, job)
 	w.mu.Unlock()
+}
+
+// keep records job as event num's, forgetting the jobs of num and later
+// events (left by an earlier pass over them, such as a replay before a
+// restart). w.mu is held.
+func (w *slowWatch) keep(num uint64, job noun.Noun) {
+	n := len(w.jobs)
+	for n > 0 && w.jobs[n-1].num >= num {
+		n--
+	}
+	clear(w.jobs[n:])
+	w.jobs = append(w.jobs[:n], watchedJob{num: num, job: job})
 }
 
 // start watches events first..last from since on (replacing whatever was
@@ -82,18 +115,25 @@ func (w *slowWatch) start(first, last uint64, job noun.Noun, hasJob, replay bool
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for n := range w.jobs {
-		if n < first {
-			delete(w.jobs, n)
-		}
+	// Forget the jobs of events before first, sliding the rest down so
+	// the slice does not grow.
+	i := 0
+	for i < len(w.jobs) && w.jobs[i].num < first {
+		i++
+	}
+	if i > 0 {
+		n := copy(w.jobs, w.jobs[i:])
+		clear(w.jobs[n:])
+		w.jobs = w.jobs[:n]
 	}
 	if hasJob {
-		w.jobs[first] = job
+		w.keep(first, job)
 	}
-	w.gen++
 	w.cur = SlowEvent{Eve: first, Last: last, Replay: replay}
-	w.since = since
-	w.arm(w.after - time.Since(since))
+	w.since, w.due, w.watching = since, w.after, true
+	if !w.armed || since.Add(w.after).Before(w.deadline) {
+		w.arm(w.after - time.Since(since))
+	}
 }
 
 // stop stops watching.
@@ -103,35 +143,48 @@ func (w *slowWatch) stop() {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.gen++
-	if w.timer != nil {
-		w.timer.Stop()
+	w.watching = false
+	if w.armed && w.timer.Stop() {
+		w.armed = false
 	}
 }
 
-// arm sets the timer to fire in d for the current generation. w.mu is
-// held.
+// arm sets the timer to fire in d. w.mu is held.
 func (w *slowWatch) arm(d time.Duration) {
-	if w.timer != nil {
-		w.timer.Stop()
+	d = max(d, 0)
+	w.deadline = time.Now().Add(d)
+	if w.timer == nil {
+		w.timer = time.AfterFunc(d, w.fire)
+	} else {
+		w.timer.Reset(d)
 	}
-	gen := w.gen
-	w.timer = time.AfterFunc(max(d, 0), func() { w.fire(gen) })
+	w.armed = true
 }
 
-// fire reports the watched event if it is still the one watched, and
-// re-arms for the next report.
-func (w *slowWatch) fire(gen uint64) {
+// fire reports the watched event if it is due, and re-arms for its next
+// report (or, for an event started after the timer was armed, for its
+// first).
+func (w *slowWatch) fire() {
 	w.mu.Lock()
-	if gen != w.gen {
+	w.armed = false
+	if !w.watching {
+		w.mu.Unlock()
+		return
+	}
+	elapsed := time.Since(w.since)
+	if elapsed < w.due {
+		w.arm(w.due - elapsed)
 		w.mu.Unlock()
 		return
 	}
 	ev := w.cur
-	ev.Elapsed = time.Since(w.since)
-	if job, ok := w.jobs[ev.Eve]; ok {
-		ev.Wire, ev.Card = describeJob(ev.Eve, w.life, job)
+	ev.Elapsed = elapsed
+	for _, j := range w.jobs {
+		if j.num == ev.Eve {
+			ev.Wire, ev.Card = describeJob(ev.Eve, w.life, j.job)
+		}
 	}
+	w.due = elapsed + w.after
 	w.arm(w.after)
 	w.mu.Unlock()
 	w.report(ev)
