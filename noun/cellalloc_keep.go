@@ -79,16 +79,19 @@ type keepFrame struct {
 }
 
 // keepTable maps copied cells to their copies: open addressing on the
-// pointer, linear probing, at most half full. It is cleared after each
-// Keep; a table grown large by a big Keep is dropped rather than cleared
-// at every later small one.
+// pointer, linear probing, at most half full. It is emptied after each
+// Keep, slot by slot when few were used (a kernel's event keeps tens of
+// cells, and clearing the whole table every event cost more than the
+// copying), and a table grown large by a big Keep is dropped rather than
+// kept for every later small one.
 //
 // Invariants: n entries, n < len(slots)/2 when slots is non-nil; an empty
-// slot has from == nil.
+// slot has from == nil; used holds the index of every full slot.
 type keepTable struct {
 	slots []keepSlot
 	n     int
 	shift uint // 64 - log2(len(slots))
+	used  []uint32
 }
 
 type keepSlot struct{ from, to unsafe.Pointer }
@@ -130,6 +133,7 @@ func (t *keepTable) put(from, to unsafe.Pointer) {
 	}
 	t.slots[i] = keepSlot{from, to}
 	t.n++
+	t.used = append(t.used, uint32(i))
 }
 
 func (t *keepTable) grow() {
@@ -137,6 +141,7 @@ func (t *keepTable) grow() {
 	t.slots = make([]keepSlot, max(keepTableMin, 2*len(old)))
 	t.shift = 64 - uint(log2(len(t.slots)))
 	t.n = 0
+	t.used = t.used[:0]
 	for _, s := range old {
 		if s.from != nil {
 			t.put(s.from, s.to)
@@ -147,9 +152,12 @@ func (t *keepTable) grow() {
 // reset empties the table for the next Keep.
 func (t *keepTable) reset() {
 	if len(t.slots) > keepTableMax {
-		t.slots = nil
-	} else if t.n > 0 {
-		clear(t.slots)
+		t.slots, t.used = nil, nil
+	} else {
+		for _, i := range t.used {
+			t.slots[i] = keepSlot{}
+		}
 	}
 	t.n = 0
+	t.used = t.used[:0]
 }

@@ -3,6 +3,7 @@ package noun
 import (
 	"runtime"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
@@ -134,4 +135,27 @@ func TestKeepBreaksSlabChains(t *testing.T) {
 	after := live()
 	runtime.KeepAlive(state)
 	require.Less(t, after, before+1<<20, "live heap grew from %d to %d bytes", before, after)
+}
+
+// TestKeepTableReset fills the table through several grows, resets it, and
+// checks every slot is empty again, for tables kept and dropped.
+func TestKeepTableReset(t *testing.T) {
+	for _, n := range []int{1, 31, 33, 500, keepTableMax} {
+		var tb keepTable
+		cells := make([]cellNode, n)
+		for i := range cells {
+			tb.put(unsafe.Pointer(&cells[i]), unsafe.Pointer(&cells[(i+1)%n]))
+		}
+		for i := range cells {
+			require.Equal(t, unsafe.Pointer(&cells[(i+1)%n]), tb.get(unsafe.Pointer(&cells[i])))
+		}
+		tb.reset()
+		require.Zero(t, tb.n)
+		for _, s := range tb.slots {
+			require.Nil(t, s.from, "table of %d: a slot survived reset", n)
+		}
+		for i := range cells {
+			require.Nil(t, tb.get(unsafe.Pointer(&cells[i])))
+		}
+	}
 }
