@@ -10,55 +10,26 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/kingserf/king/ipc"
 	"github.com/kingserf/king/noun"
 )
 
-// Flags is the serf's flag argument (PROTOCOL.md §3.3), a bit set passed in
-// decimal on the command line.
-type Flags uint32
+// Flags is the serf's flag argument (PROTOCOL.md §3.3), the bit set
+// package ipc defines, passed in decimal on the serf's command line.
+type Flags = ipc.Flags
 
-// The serf flags, bit by bit.
+// The serf flags, bit by bit (see package ipc).
 const (
-	// DebugRAM asks the serf to check memory use.
-	DebugRAM Flags = 1 << iota
-	// DebugCPU asks the serf to profile.
-	DebugCPU
-	// CheckCorrupt asks the serf to check its state for corruption.
-	CheckCorrupt
-	// CheckFatal makes failed checks fatal.
-	CheckFatal
-	// Verbose asks for more output on stderr.
-	Verbose
-	// DryRun asks the serf not to persist anything.
-	DryRun
-	// Quiet asks for less output.
-	Quiet
-	// Hashless disables hash-based deduplication.
-	Hashless
-	// Trace asks the serf to write a trace.
-	Trace
+	DebugRAM     = ipc.DebugRAM
+	DebugCPU     = ipc.DebugCPU
+	CheckCorrupt = ipc.CheckCorrupt
+	CheckFatal   = ipc.CheckFatal
+	Verbose      = ipc.Verbose
+	DryRun       = ipc.DryRun
+	Quiet        = ipc.Quiet
+	Hashless     = ipc.Hashless
+	Trace        = ipc.Trace
 )
-
-var flagNames = [...]string{"debug-ram", "debug-cpu", "check-corrupt", "check-fatal",
-	"verbose", "dry-run", "quiet", "hashless", "trace"}
-
-// String lists the flags set, separated by "|", such as "verbose|dry-run",
-// with any unnamed bits as a number; 0 is "0".
-func (f Flags) String() string {
-	if f == 0 {
-		return "0"
-	}
-	var parts []string
-	for i, name := range flagNames {
-		if f&(1<<i) != 0 {
-			parts = append(parts, name)
-		}
-	}
-	if rest := f &^ (1<<len(flagNames) - 1); rest != 0 {
-		parts = append(parts, fmt.Sprintf("%#x", uint32(rest)))
-	}
-	return strings.Join(parts, "|")
-}
 
 // Defaults filled in for zero Config fields.
 const (

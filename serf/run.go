@@ -172,7 +172,7 @@ func (s *serf) noteFlags() error {
 			return err
 		}
 	}
-	if inert := s.cfg.Flags.Inert(); inert != 0 {
+	if inert := inert(s.cfg.Flags); inert != 0 {
 		return s.note(fmt.Sprintf("serf: flags %s have no effect in this serf", inert))
 	}
 	return nil
