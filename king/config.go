@@ -15,21 +15,9 @@ import (
 )
 
 // Flags is the serf's flag argument (PROTOCOL.md §3.3), the bit set
-// package ipc defines, passed in decimal on the serf's command line.
+// package ipc defines (ipc.Verbose, ipc.Quiet, ...), passed in decimal on
+// the serf's command line.
 type Flags = ipc.Flags
-
-// The serf flags, bit by bit (see package ipc).
-const (
-	DebugRAM     = ipc.DebugRAM
-	DebugCPU     = ipc.DebugCPU
-	CheckCorrupt = ipc.CheckCorrupt
-	CheckFatal   = ipc.CheckFatal
-	Verbose      = ipc.Verbose
-	DryRun       = ipc.DryRun
-	Quiet        = ipc.Quiet
-	Hashless     = ipc.Hashless
-	Trace        = ipc.Trace
-)
 
 // Defaults filled in for zero Config fields.
 const (
