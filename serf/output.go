@@ -14,8 +14,11 @@ import (
 //
 //   - before the serf would wait for input (flushingReader), so a king that
 //     sends one writ and waits gets its reply at once;
-//   - within maxPleaDelay of the first queued plea (a timer), so a reply,
-//     or a %slog, is never held back by a long computation that follows it;
+//   - within maxPleaDelay of the start of a computation that begins with
+//     pleas queued (a timer, armed only then: a king that waits for each
+//     reply never costs the serf a timer), so a reply is never held back by
+//     a long computation that follows it;
+//   - at once for a %slog, which a king shows while the computation runs;
 //   - when the queue reaches maxPleaBatch bytes, and when Run ends.
 const (
 	maxPleaDelay = time.Millisecond
@@ -25,14 +28,16 @@ const (
 // pleaQueue is the io.Writer the serf's ipc.Writer writes frames to.
 //
 // Invariants: buf holds whole frames not yet written to out, in order; the
-// timer is armed iff buf is non-empty and err is nil; once a write to out
-// fails, err is set, buf is dropped and every later call returns err.
+// timer is armed only while buf is non-empty and err is nil (armed says
+// so); once a write to out fails, err is set, buf is dropped and every
+// later call returns err.
 type pleaQueue struct {
 	mu    sync.Mutex
 	out   io.Writer
 	buf   []byte
 	err   error
 	timer *time.Timer
+	armed bool
 }
 
 func newPleaQueue(out io.Writer) *pleaQueue {
@@ -58,11 +63,20 @@ func (q *pleaQueue) Write(p []byte) (int, error) {
 			return q.writeLocked(p)
 		}
 	}
-	if len(q.buf) == 0 {
-		q.timer.Reset(maxPleaDelay)
-	}
 	q.buf = append(q.buf, p...)
 	return len(p), nil
+}
+
+// ArmIfPending starts the timer that bounds how long queued pleas wait,
+// if any are queued and it is not running: the serf calls it as it begins
+// a computation.
+func (q *pleaQueue) ArmIfPending() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.buf) > 0 && q.err == nil && !q.armed {
+		q.armed = true
+		q.timer.Reset(maxPleaDelay)
+	}
 }
 
 // Flush writes the queued frames, in one write.
@@ -76,7 +90,7 @@ func (q *pleaQueue) flushLocked() error {
 	if q.err != nil || len(q.buf) == 0 {
 		return q.err
 	}
-	q.timer.Stop()
+	q.stopTimer()
 	_, err := q.writeLocked(q.buf)
 	if cap(q.buf) > 4*maxPleaBatch {
 		q.buf = nil
@@ -95,9 +109,17 @@ func (q *pleaQueue) writeLocked(p []byte) (int, error) {
 	if err != nil {
 		q.err = err
 		q.buf = nil
-		q.timer.Stop()
+		q.stopTimer()
 	}
 	return n, err
+}
+
+// stopTimer stops the timer if it is armed.
+func (q *pleaQueue) stopTimer() {
+	if q.armed {
+		q.armed = false
+		q.timer.Stop()
+	}
 }
 
 // Close writes what is queued and stops the timer; the queue must not be
@@ -105,7 +127,7 @@ func (q *pleaQueue) writeLocked(p []byte) (int, error) {
 func (q *pleaQueue) Close() error {
 	err := q.Flush()
 	q.mu.Lock()
-	q.timer.Stop()
+	q.stopTimer()
 	q.mu.Unlock()
 	return err
 }

@@ -209,6 +209,8 @@ func (s *serf) readWrit() (ipc.Writ, error) {
 
 // handle answers one writ other than %live %exit.
 func (s *serf) handle(ctx context.Context, writ ipc.Writ) error {
+	// Replies still queued must not wait for this writ's computation.
+	s.q.ArmIfPending()
 	switch w := writ.(type) {
 	case ipc.Play:
 		return s.play(ctx, w)
@@ -275,7 +277,14 @@ func (s *serf) slog(pri uint64, tank noun.Noun) {
 	if s.slogErr != nil {
 		return
 	}
-	if err := s.send(ipc.Slog{Priority: pri, Tank: tank}); err != nil {
+	err := s.send(ipc.Slog{Priority: pri, Tank: tank})
+	if err == nil {
+		// The king shows it while the computation runs.
+		if ferr := s.q.Flush(); ferr != nil {
+			err = fmt.Errorf("%w: %v", ErrWrite, ferr)
+		}
+	}
+	if err != nil {
 		s.slogErr = err
 	}
 }
