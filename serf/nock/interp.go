@@ -118,6 +118,17 @@ func (it *Interpreter) Steps() uint64 { return it.steps }
 // and its deadline passing with %alrm; both are noticed within a few
 // thousand steps.
 func (it *Interpreter) Nock(ctx context.Context, subject, formula noun.Noun) (product noun.Noun, err error) {
+	// The product outlives the computation (a kernel is the next event's
+	// subject): move its new cells out of the slabs, or each event's slab
+	// garbage would stay reachable from the next kernel, forever.
+	return it.compute(ctx, subject, formula, it.cells.Keep)
+}
+
+// compute is Nock with the product passed through keep before the
+// computation's cells become the previous epoch's: keep moves out of the
+// slabs what the caller holds on to (Keep for all of it, something less
+// for a product only part of which outlives the call).
+func (it *Interpreter) compute(ctx context.Context, subject, formula noun.Noun, keep func(noun.Noun) noun.Noun) (product noun.Noun, err error) {
 	if it.busy {
 		return noun.Zero, ErrBusy
 	}
@@ -135,10 +146,7 @@ func (it *Interpreter) Nock(ctx context.Context, subject, formula noun.Noun) (pr
 	if c != nil {
 		return noun.Zero, c
 	}
-	// The product outlives the computation (a kernel is the next event's
-	// subject): move its new cells out of the slabs, or each event's slab
-	// garbage would stay reachable from the next kernel, forever.
-	return it.cells.Keep(res), nil
+	return keep(res), nil
 }
 
 // Slam calls a gate with a sample: the gate's axis 6 is replaced by sample

@@ -48,7 +48,7 @@ func (it *Interpreter) Boot(ctx context.Context, lit noun.Noun) (noun.Noun, erro
 // [now ovum]. It returns the effects (a list of ovums, passed on unchecked)
 // and the new kernel.
 func (it *Interpreter) Poke(ctx context.Context, kernel, job noun.Noun) (effects, next noun.Noun, err error) {
-	pro, err := it.call(ctx, kernel, PokeAxis, job)
+	pro, err := it.call(ctx, kernel, PokeAxis, job, keepKernel(it.cells))
 	if err != nil {
 		return noun.Zero, noun.Zero, err
 	}
@@ -62,12 +62,27 @@ func (it *Interpreter) Poke(ctx context.Context, kernel, job noun.Noun) (effects
 // Peek runs a read-only query: the kernel's peek gate (axis 22) slammed with
 // sample. The product should be a (unit (cask)); it is returned unchecked.
 func (it *Interpreter) Peek(ctx context.Context, kernel, sample noun.Noun) (noun.Noun, error) {
-	return it.call(ctx, kernel, PeekAxis, sample)
+	return it.call(ctx, kernel, PeekAxis, sample, it.cells.Keep)
 }
 
 // Wish slams the kernel's wish gate (axis 10) with the cord text.
 func (it *Interpreter) Wish(ctx context.Context, kernel noun.Noun, text string) (noun.Noun, error) {
-	return it.call(ctx, kernel, WishAxis, noun.Cord(text))
+	return it.call(ctx, kernel, WishAxis, noun.Cord(text), it.cells.Keep)
+}
+
+// keepKernel returns the keep function of a poke: of the product [effects
+// kernel] only the kernel outlives the event, so only its new cells are
+// moved out of the slabs. The effects, which a serf encodes and drops,
+// stay where they are; holding them pins their slabs only while they are
+// held.
+func keepKernel(a *noun.CellAllocator) func(noun.Noun) noun.Noun {
+	return func(pro noun.Noun) noun.Noun {
+		effects, kernel, ok := pro.Uncell()
+		if !ok {
+			return pro // an atom: Poke reports it
+		}
+		return noun.Cell(effects, a.Keep(kernel))
+	}
 }
 
 // Crud returns the replacement job for a crashed job [now ovum] with goof g:
@@ -93,8 +108,8 @@ func Crud(job, goof noun.Noun) (noun.Noun, error) {
 // cached (quickcache.go), where one built for each call, as the sample
 // inside it would require, is compiled again at every event. Only the
 // subject cell is new, and it comes from the interpreter's slabs.
-func (it *Interpreter) call(ctx context.Context, core noun.Noun, axis uint64, sample noun.Noun) (noun.Noun, error) {
-	return it.Nock(ctx, it.cells.Cell(sample, core), it.callFormula(axis))
+func (it *Interpreter) call(ctx context.Context, core noun.Noun, axis uint64, sample noun.Noun, keep func(noun.Noun) noun.Noun) (noun.Noun, error) {
+	return it.compute(ctx, it.cells.Cell(sample, core), it.callFormula(axis), keep)
 }
 
 // callFormula returns call's formula for axis, built on first use. call is

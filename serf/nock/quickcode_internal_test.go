@@ -441,7 +441,7 @@ func TestCallFormulaKept(t *testing.T) {
 	want, err := New(Config{}).Nock(context.Background(), core, old)
 	require.NoError(t, err)
 	require.True(t, noun.Equal(noun.Cell(sample, noun.Atom(42)), want))
-	got, err := it.call(context.Background(), core, PokeAxis, sample)
+	got, err := it.call(context.Background(), core, PokeAxis, sample, it.cells.Keep)
 	require.NoError(t, err)
 	require.True(t, noun.Equal(want, got), "want %v got %v", want, got)
 }
