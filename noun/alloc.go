@@ -28,6 +28,8 @@ type cellArena struct {
 	index  []startEntry
 	filled uint64
 	done   []uint64
+	// group, when set, makes the slabs cueSlabs (see cue_slab.go).
+	group *cueGroup
 }
 
 // startEntry indexes 64 bits of input.
@@ -67,7 +69,7 @@ func (a *cellArena) alloc(pos uint64) (*cellNode, uint64) {
 	if i>>a.shift == uint64(len(a.slabs)) {
 		// Cell i starts a slab not made yet (a small Cue provides the
 		// first slab itself).
-		a.slabs = append(a.slabs, make([]cellNode, 1<<a.shift))
+		a.slabs = append(a.slabs, a.newSlab())
 	}
 	w := pos / 64
 	for a.filled < w {

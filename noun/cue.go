@@ -50,10 +50,13 @@ func (e *CueError) Unwrap() error { return e.Err }
 // cycle can be built), a length prefix of 64 or more zero bits, and an atom
 // longer than the rest of the input, which is checked before allocating.
 //
-// Cue never recurses. Memory is linear in the input: about 3 bytes per
-// input byte for bookkeeping plus 40 bytes per cell decoded; a backref
-// shares the earlier subtree instead of copying it, so an input whose
-// logical tree is exponentially large still decodes in linear space.
+// Cue never recurses. Memory is linear in the input: about 5 bytes per
+// input byte for bookkeeping while decoding plus 40 bytes per cell
+// decoded; a backref shares the earlier subtree instead of copying it, so
+// an input whose logical tree is exponentially large still decodes in
+// linear space. The cells of an input of more than a few kilobytes are
+// invisible to the garbage collector's scanning, and stay in memory
+// together as long as any of them is referenced (see cue_slab.go).
 func Cue(b []byte) (Noun, error) {
 	if len(b) == 0 {
 		return Zero, &CueError{Offset: 0, Err: ErrCueEmpty}
@@ -62,9 +65,18 @@ func Cue(b []byte) (Noun, error) {
 		return cueSmall(b)
 	}
 	var d decoder
-	nw, ni, nd := d.sizes(b)
-	d.init(b, make([]uint64, nw+3*ni+nd))
-	return d.run()
+	d.init(b, make([]uint64, d.bufWords(b)))
+	if 1<<d.cells.shift == cueSlabCells {
+		d.cells.group = new(cueGroup)
+	}
+	r, err := d.run()
+	if err != nil {
+		return Zero, err
+	}
+	if g := d.cells.group; g != nil {
+		g.bigs = d.bigs
+	}
+	return r, nil
 }
 
 // frame is a cell whose head or tail is still being decoded.
@@ -110,11 +122,11 @@ func (d *decoder) run() (Noun, error) {
 			}
 			top := &stack[len(stack)-1]
 			if top.state&1 == 0 {
-				top.node.head = r
+				d.cells.setHead(top.node, r)
 				top.state |= 1
 				break
 			}
-			top.node.tail = r
+			d.cells.setTail(top.node, r)
 			d.cells.finish(top.state >> 1)
 			r = Noun{p: unsafe.Pointer(top.node), v: tagCell}
 			stack = stack[:len(stack)-1]
@@ -148,9 +160,15 @@ func (d *decoder) sizes(b []byte) (nw, ni, nd uint64) {
 	return uint64(len(b)+7)/8 + 2, indexLen(nbits), doneLen(nbits)
 }
 
+// bufWords is the number of words init needs for input b.
+func (d *decoder) bufWords(b []byte) uint64 {
+	nw, ni, nd := d.sizes(b)
+	return nw + 3*ni + nd
+}
+
 // init sets the decoder up for input b in buf, which must be zero and
-// hold the words sizes asks for: one pointer-free buffer holds the input
-// words, the offset index and the done bits.
+// hold bufWords(b) words: one pointer-free buffer holds the input words,
+// the offset index and the done bits.
 func (d *decoder) init(b []byte, buf []uint64) {
 	nw, ni, _ := d.sizes(b)
 	d.nbits = 8 * uint64(len(b))

@@ -43,8 +43,7 @@ var cueScratches = sync.Pool{New: func() any { return new(cueScratch) }}
 func cueSmall(b []byte) (Noun, error) {
 	s := cueScratches.Get().(*cueScratch)
 	var d decoder
-	nw, ni, nd := d.sizes(b)
-	used := nw + 3*ni + nd
+	used := d.bufWords(b)
 	d.init(b, s.buf[:used])
 	d.bigs = s.bigs[:0]
 	a := &d.cells

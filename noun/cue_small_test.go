@@ -12,8 +12,7 @@ import (
 // whatever its size.
 func cueBig(b []byte) (Noun, error) {
 	var d decoder
-	nw, ni, nd := d.sizes(b)
-	d.init(b, make([]uint64, nw+3*ni+nd))
+	d.init(b, make([]uint64, d.bufWords(b)))
 	return d.run()
 }
 

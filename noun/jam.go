@@ -2,6 +2,7 @@ package noun
 
 import (
 	"io"
+	"math"
 	"math/bits"
 )
 
@@ -11,13 +12,15 @@ import (
 // as a back-reference to that first copy. The output is canonical: equal
 // nouns jam to equal bytes however they are shared in memory.
 //
-// Jam never recurses, so nouns of any depth can be serialized. It computes
-// (and caches) the mug of every cell of n, because cells are deduplicated
-// by structural equality with the mug as hash. A small noun costs one
-// allocation, the result.
+// Jam never recurses, so nouns of any depth can be serialized. A small
+// noun (fewer than jamSmallCells cells) is deduplicated with its mugs as
+// hash, which Jam computes and caches, and costs one allocation, the
+// result. A bigger one takes the side path (jam_side_walk.go), which
+// computes (and caches) mugs only where two cells' structural hashes
+// collide.
 func Jam(n Noun) []byte {
 	j := getJammer()
-	j.run(n, filterMinCells)
+	j.run(n, jamAuto)
 	out := j.w.bytes()
 	putJammer(j)
 	return out
@@ -40,7 +43,11 @@ func JamTo(w io.Writer, n Noun) error {
 
 // jammer holds the state of one Jam call.
 //
-// Jam works in two or three passes over the noun. The first computes the
+// A big noun takes the side path (see jam_side_walk.go) unless its cells
+// are scattered too thinly over memory for the side table; a small noun,
+// and a scattered one, take the mug path described here.
+//
+// The mug path works in two or three passes over the noun. The first computes the
 // mug of every cell (cached in the cells, and needed anyway as the hash for
 // structural equality) and counts how often it met a cell hashed already.
 // The writing pass then walks the noun in pre-order, head first, looking
@@ -78,6 +85,22 @@ type jammer struct {
 	// atoms never touch the tables: this mask lets them skip the lookup too.
 	atomLens uint64
 	inline   jamInline
+
+	// The side path's state: the side table, and the counted atoms in
+	// chunks (atomTail is the last chunk) with their number, nbigs of
+	// them big atoms.
+	side     sideTable
+	atomList [][]sideAtom
+	atomTail []sideAtom
+	natoms   int
+	nbigs    int
+	// sideBound bounds the bits of the jam, from hashWalk.
+	sideBound uint64
+	// sideTight shrinks the side table's budget to two pages, and
+	// sideMaxBits (0: sideMaxOffset) the longest jam the side path takes,
+	// so that tests can make the side path give up.
+	sideTight   bool
+	sideMaxBits uint64
 }
 
 // filterMinCells is the number of cells hashed from which counting may pay
@@ -88,31 +111,85 @@ const (
 	filterMaxShared = 2
 )
 
+// jamSmallCells is the number of cells from which Jam takes the side path.
+const jamSmallCells = 1024
+
 // shortAtomBits is the widest atom kept in jammer.short.
 const shortAtomBits = 24
 
-// run jams n into j.w. It counts occurrences first if the mug pass hashed
-// at least filterFrom cells and found little sharing; filterFrom == 1
-// forces counting whenever a cell was hashed (tests use it to check that
-// both ways agree).
-func (j *jammer) run(n Noun, filterFrom int) {
+// jamMode says how run deduplicates. Jam uses jamAuto; tests force the
+// others to check that every way gives the same bytes.
+type jamMode int
+
+const (
+	// jamAuto takes the mug path for a small noun, the side path for a
+	// big one, and the mug path if the side table overflows.
+	jamAuto jamMode = iota
+	// jamTables takes the mug path and never counts occurrences.
+	jamTables
+	// jamCounted takes the mug path and counts occurrences first
+	// whenever a cell was hashed.
+	jamCounted
+	// jamSide takes the side path whatever the size of the noun, and the
+	// mug path if the side table overflows.
+	jamSide
+)
+
+// run jams n into j.w.
+func (j *jammer) run(n Noun, mode jamMode) {
 	if j.cells.slots == nil {
 		j.setup() // a zero jammer (tests)
 	}
-	if n.IsCell() {
-		_, hashed, shared := mugWalk(n.cell())
-		if hashed >= max(filterFrom, 1) && (filterFrom == 1 || 16*shared <= filterMaxShared*hashed) {
-			j.filt = newOccFilter(hashed)
-			j.count(n)
-			// Only nouns whose slot counted twice are entered, cells and
-			// wide atoms alike: size both tables for that many.
-			j.cells.reserve(j.filt.many)
-			j.atoms.reserve(j.filt.many)
-		} else {
-			// A fresh noun has as many distinct cells as were hashed:
-			// size the table once rather than grow it through every size.
-			j.cells.reserve(hashed)
+	if !n.IsCell() {
+		j.write(n)
+		return
+	}
+	root := n.cell()
+	hashed, shared := 0, 0
+	switch mode {
+	case jamAuto:
+		var done bool
+		_, hashed, shared, done = mugWalk(root, jamSmallCells)
+		// A noun whose mug was cached (hashed == 0) may be big.
+		if done && (hashed > 0 || !atLeastCells(n, jamSmallCells)) {
+			j.runMug(n, hashed, shared, filterMinCells)
+			return
 		}
+		fallthrough
+	case jamSide:
+		if j.runSide(n) {
+			return
+		}
+	}
+	_, h, sh, _ := mugWalk(root, math.MaxInt)
+	hashed, shared = hashed+h, shared+sh
+	switch mode {
+	case jamTables:
+		j.runMug(n, hashed, shared, math.MaxInt)
+	case jamCounted:
+		j.runMug(n, hashed, shared, 1)
+	default:
+		j.runMug(n, hashed, shared, filterMinCells)
+	}
+}
+
+// runMug jams the cell n, every cell of which has its mug cached, by the
+// mug path; hashed and shared are what mugWalk counted. It counts
+// occurrences first if at least filterFrom cells were hashed and little
+// sharing found; filterFrom == 1 forces counting whenever a cell was
+// hashed.
+func (j *jammer) runMug(n Noun, hashed, shared, filterFrom int) {
+	if hashed >= max(filterFrom, 1) && (filterFrom == 1 || 16*shared <= filterMaxShared*hashed) {
+		j.filt = newOccFilter(4 * hashed)
+		j.count(n)
+		// Only nouns whose slot counted twice are entered, cells and
+		// wide atoms alike: size both tables for that many.
+		j.cells.reserve(j.filt.many)
+		j.atoms.reserve(j.filt.many)
+	} else {
+		// A fresh noun has as many distinct cells as were hashed:
+		// size the table once rather than grow it through every size.
+		j.cells.reserve(hashed)
 	}
 	j.write(n)
 }

@@ -40,6 +40,18 @@ func (w *bitWriter) reserve(n uint64) {
 	w.buf, w.heap = grown, grown
 }
 
+// trim copies a heap buffer much longer than the stream into one of just
+// the right length, so that the result of Jam does not pin the rest.
+func (w *bitWriter) trim() {
+	need := w.pos/64 + 2
+	if w.heap == nil || uint64(cap(w.heap)) <= need+need/4 {
+		return
+	}
+	exact := make([]uint64, need)
+	copy(exact, w.buf[:need])
+	w.buf, w.heap = exact, exact
+}
+
 // write appends the low n bits of v (n <= 64; v has no bits above n).
 func (w *bitWriter) write(v uint64, n uint) {
 	w.reserve(uint64(n))

@@ -56,10 +56,11 @@ type occFilter struct {
 	many int
 }
 
-// newOccFilter sizes a filter for a noun of about cells cells: 4 slots per
-// cell keeps collisions rare while the filter still fits in cache.
-func newOccFilter(cells int) *occFilter {
-	lg := bits.Len(uint(4*cells - 1))
+// newOccFilter makes a filter of at least slots slots (a power of two);
+// the mug path asks for 4 a cell: few collisions, and a filter that
+// mostly stays in cache.
+func newOccFilter(slots int) *occFilter {
+	lg := bits.Len(uint(max(slots, 2) - 1))
 	return &occFilter{words: make([]uint64, max(1, (1<<lg)/32)), shift: uint(64 - lg)}
 }
 
@@ -95,4 +96,43 @@ func atomSlot(v uint64, shift uint) uint64 {
 	v *= 0xbf58476d1ce4e5b9
 	v ^= v >> 29
 	return (v * 0x94d049bb133111eb) >> shift
+}
+
+// candSlot is a slot of the side path's second filter for a hash whose
+// slot in the first counted twice: a multiplier unrelated to cellSlot's,
+// so that two hashes sharing a slot there rarely share one here.
+func candSlot(h uint32, shift uint) uint64 {
+	return (uint64(h) * 0xd6e8feb86659fd93) >> shift
+}
+
+// seenFilter is an occFilter with its two bits a slot in two bitmaps:
+// seen (counted once) and many (counted twice). Counting touches many only
+// for a slot seen already, and asking touches only many, so each of the
+// side path's million-fold loops works in a bitmap half the size, which
+// the caches hold far better.
+type seenFilter struct {
+	seen, many []uint64
+	shift      uint // 64 - log2(slots)
+}
+
+// newSeenFilter makes a filter of at least slots slots (a power of two).
+func newSeenFilter(slots int) *seenFilter {
+	lg := bits.Len(uint(max(slots, 2) - 1))
+	n := max(1, (1<<lg)/64)
+	return &seenFilter{seen: make([]uint64, n), many: make([]uint64, n), shift: uint(64 - lg)}
+}
+
+// add counts one occurrence at slot.
+func (f *seenFilter) add(slot uint64) {
+	w, bit := slot/64, uint64(1)<<(slot%64)
+	if x := f.seen[w]; x&bit == 0 {
+		f.seen[w] = x | bit
+		return
+	}
+	f.many[w] |= bit
+}
+
+// isMany reports whether slot counted two or more occurrences.
+func (f *seenFilter) isMany(slot uint64) bool {
+	return f.many[slot/64]>>(slot%64)&1 == 1
 }

@@ -96,11 +96,15 @@ func TestJamMatchesReference(t *testing.T) {
 		n := genNoun().Draw(t, "n")
 		want := refJam(rebuild(n))
 		require.Equal(t, want, Jam(rebuild(n)))
-		require.Equal(t, want, jamWith(rebuild(n), true))
-		require.Equal(t, want, jamWith(n, false))
+		require.Equal(t, want, jamWith(rebuild(n), jamCounted))
+		require.Equal(t, want, jamWith(n, jamTables))
+		require.Equal(t, want, jamWith(rebuild(n), jamSide))
+		require.Equal(t, want, jamWith(n, jamSide))
+		require.Equal(t, want, jamTight(rebuild(n)))
 		back, err := Cue(want)
 		require.NoError(t, err)
 		require.Equal(t, want, Jam(back))
+		require.Equal(t, want, jamWith(back, jamSide))
 	})
 }
 
@@ -144,7 +148,10 @@ func TestJamGrowth(t *testing.T) {
 		require.Equal(t, want, Jam(rebuild(n)), "size %d fresh", size)
 		require.Equal(t, want, Jam(n), "size %d", size)
 		require.Equal(t, want, Jam(n), "size %d cached", size)
-		require.Equal(t, want, jamWith(rebuild(n), true), "size %d counted", size)
+		require.Equal(t, want, jamWith(rebuild(n), jamCounted), "size %d counted", size)
+		require.Equal(t, want, jamWith(rebuild(n), jamSide), "size %d side", size)
+		require.Equal(t, want, jamWith(n, jamSide), "size %d side, mugs cached", size)
+		require.Equal(t, want, jamTight(rebuild(n)), "size %d side overflowing", size)
 	}
 }
 
@@ -158,7 +165,7 @@ func TestJamBigAgrees(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	big := growNoun(r, 40_000)
 	small := growNoun(r, 300)
-	wantBig := jamWith(rebuild(big), false)
+	wantBig := jamWith(rebuild(big), jamTables)
 	wantSmall := refJam(small)
 	back, err := Cue(wantBig)
 	require.NoError(t, err)
@@ -167,7 +174,9 @@ func TestJamBigAgrees(t *testing.T) {
 		require.Equal(t, wantBig, Jam(rebuild(big)))
 		require.Equal(t, wantSmall, Jam(rebuild(small)))
 		require.Equal(t, wantBig, Jam(big))
-		require.Equal(t, wantBig, jamWith(rebuild(big), true))
+		require.Equal(t, wantBig, jamWith(rebuild(big), jamCounted))
+		require.Equal(t, wantBig, jamWith(rebuild(big), jamSide))
+		require.Equal(t, wantBig, jamTight(rebuild(big)))
 	}
 }
 
@@ -180,7 +189,7 @@ func TestJamConcurrent(t *testing.T) {
 	for _, size := range []int{3, 40, 400, 3000} {
 		n := growNoun(r, size)
 		nouns = append(nouns, n)
-		want = append(want, jamWith(rebuild(n), false))
+		want = append(want, jamWith(rebuild(n), jamTables))
 	}
 	var wg sync.WaitGroup
 	errs := make(chan string, 64)

@@ -127,7 +127,7 @@ func (t *jamTable) findOrAdd(p unsafe.Pointer, big bool, m uint32, pos uint64) (
 		t.grow()
 	}
 	if t.bloom.testAndSet(hx) {
-		if off, found := t.find(p, big, m, hx, want); found {
+		if off, found := t.find(p, big, hx, want); found {
 			return off, true
 		}
 	}
@@ -145,20 +145,20 @@ func (t *jamTable) findOrAdd(p unsafe.Pointer, big bool, m uint32, pos uint64) (
 
 // find looks p up in the slots and the queue; want is its meta without
 // the offset.
-func (t *jamTable) find(p unsafe.Pointer, big bool, m, hx uint32, want uint64) (uint64, bool) {
+func (t *jamTable) find(p unsafe.Pointer, big bool, hx uint32, want uint64) (uint64, bool) {
 	mask := uint64(len(t.slots) - 1)
 	for i := uint64(hx) >> (32 - t.lg); ; i = (i + 1) & mask {
 		s := &t.slots[i]
 		if s.meta == 0 {
 			break
 		}
-		if s.p == p || s.meta&^offMask == want && sameKey(s.p, p, big, m) {
+		if s.p == p || s.meta&^offMask == want && sameKey(s.p, p, big) {
 			return s.meta&offMask - 1, true
 		}
 	}
 	for i := range t.pend[:t.npend] {
 		e := &t.pend[i]
-		if e.p == p || e.hx == hx && e.meta&metaBig == want&metaBig && sameKey(e.p, p, big, m) {
+		if e.p == p || e.hx == hx && e.meta&metaBig == want&metaBig && sameKey(e.p, p, big) {
 			return e.meta&offMask - 1, true
 		}
 	}
@@ -166,15 +166,22 @@ func (t *jamTable) find(p unsafe.Pointer, big bool, m, hx uint32, want uint64) (
 }
 
 // sameKey reports whether the distinct nouns at a and b, both cells or both
-// big atoms, are equal; b has mug m.
-func sameKey(a, b unsafe.Pointer, big bool, m uint32) bool {
+// big atoms, are equal.
+//
+// Cells are compared by mug first, then by Equal. The key hash need not be
+// the mug (the side path uses its own structural hash), so the mugs may
+// not be cached yet: Mug computes and caches them for the whole of both
+// cells. That costs a pass over each cell the first time, but then Equal
+// tells most unequal cells apart at their first child whose mugs differ,
+// instead of walking down to the first atom that differs: two deep chains
+// whose hashes collide would otherwise cost the depth of the chain for
+// every collision.
+func sameKey(a, b unsafe.Pointer, big bool) bool {
 	if big {
 		return atomEqual(Noun{p: a, v: tagBig}, Noun{p: b, v: tagBig})
 	}
-	if (*cellNode)(a).mug.Load() != m {
-		return false
-	}
-	return Equal(Noun{p: a, v: tagCell}, Noun{p: b, v: tagCell})
+	x, y := Noun{p: a, v: tagCell}, Noun{p: b, v: tagCell}
+	return Mug(x) == Mug(y) && Equal(x, y)
 }
 
 // flush makes the queued inserts. Their slots are random and far apart in

@@ -247,14 +247,18 @@ func TestJamWideAtoms(t *testing.T) {
 	}
 }
 
-// jamWith jams n with the counting pass forced on (filterFrom 1) or off.
-func jamWith(n Noun, filter bool) []byte {
+// jamWith jams n by the way mode forces.
+func jamWith(n Noun, mode jamMode) []byte {
 	var j jammer
-	from := 1
-	if !filter {
-		from = int(^uint(0) >> 1)
-	}
-	j.run(n, from)
+	j.run(n, mode)
+	return j.w.bytes()
+}
+
+// jamTight jams n by the side path with a side table of two pages, which
+// overflows (falling back to the mug path) for all but the smallest nouns.
+func jamTight(n Noun) []byte {
+	j := jammer{sideTight: true}
+	j.run(n, jamSide)
 	return j.w.bytes()
 }
 
@@ -269,13 +273,13 @@ func TestJamFilterAgrees(t *testing.T) {
 				Mug(h)
 			}
 		}
-		exact := jamWith(rebuild(n), false)
-		require.Equal(t, exact, jamWith(rebuild(n), true))
-		require.Equal(t, exact, jamWith(n, true))
+		exact := jamWith(rebuild(n), jamTables)
+		require.Equal(t, exact, jamWith(rebuild(n), jamCounted))
+		require.Equal(t, exact, jamWith(n, jamCounted))
 		back, err := Cue(exact)
 		require.NoError(t, err)
 		require.True(t, Equal(n, back))
-		require.Equal(t, exact, jamWith(back, true))
+		require.Equal(t, exact, jamWith(back, jamCounted))
 	})
 }
 
@@ -313,7 +317,7 @@ func TestJamFilterLarge(t *testing.T) {
 	Mug(cached) // part of the noun below was hashed before
 	mixed := T(n, cached, rebuild(n))
 	for _, x := range []Noun{n, mixed, rebuild(mixed)} {
-		want := jamWith(rebuild(x), false)
+		want := jamWith(rebuild(x), jamTables)
 		require.Equal(t, want, Jam(x))
 		back, err := Cue(want)
 		require.NoError(t, err)

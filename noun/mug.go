@@ -2,6 +2,7 @@ package noun
 
 import (
 	"encoding/binary"
+	"math"
 	"math/bits"
 )
 
@@ -120,7 +121,7 @@ func mugPair(hm, tm uint32) uint32 {
 // mugCellDeep computes and caches the mug of c and every uncached cell below
 // it, in post-order, with an explicit stack.
 func mugCellDeep(root *cellNode) uint32 {
-	m, _, _ := mugWalk(root)
+	m, _, _, _ := mugWalk(root, math.MaxInt)
 	return m
 }
 
@@ -138,9 +139,13 @@ type mugFrame struct {
 // once: a frame remembers the head's mug while the tail is computed, and a
 // finished child hands its mug to its parent, so no child is hashed twice
 // and no cached mug is read twice.
-func mugWalk(root *cellNode) (mug uint32, hashed, shared int) {
+//
+// It stops once it has hashed limit cells or is limit cells deep (Jam's
+// test of a small noun), returning done false and mug 0; the mugs cached
+// so far stay cached, and are right.
+func mugWalk(root *cellNode, limit int) (mug uint32, hashed, shared int, done bool) {
 	if m := root.mug.Load(); m != 0 {
-		return m, 0, 0
+		return m, 0, 0, true
 	}
 	count, cached := 0, 0
 	var buf [64]mugFrame
@@ -160,6 +165,9 @@ func mugWalk(root *cellNode) (mug uint32, hashed, shared int) {
 			default:
 				hc := h.cell()
 				if hm = hc.mug.Load(); hm == 0 {
+					if len(stack) >= limit {
+						return 0, count, cached, false
+					}
 					stack = append(stack, mugFrame{c: c})
 					c = hc
 					continue
@@ -177,6 +185,9 @@ func mugWalk(root *cellNode) (mug uint32, hashed, shared int) {
 		default:
 			tc := t.cell()
 			if m = tc.mug.Load(); m == 0 {
+				if len(stack) >= limit {
+					return 0, count, cached, false
+				}
 				stack = append(stack, mugFrame{c: c, hm: hm})
 				c, hm = tc, 0
 				continue
@@ -189,7 +200,10 @@ func mugWalk(root *cellNode) (mug uint32, hashed, shared int) {
 		// Hand m to the frames waiting for it.
 		for {
 			if len(stack) == 0 {
-				return m, count, cached
+				return m, count, cached, true
+			}
+			if count >= limit {
+				return 0, count, cached, false
 			}
 			f := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]

@@ -1,6 +1,7 @@
 package noun
 
 import (
+	"math"
 	"math/bits"
 	"testing"
 
@@ -41,12 +42,14 @@ func TestSmallAtomMugs(t *testing.T) {
 func TestMugWalkCounts(t *testing.T) {
 	shared := T(Atom(1), Atom(2))
 	n := T(shared, shared, Cord("x")) // [shared [shared %x]]
-	m, hashed, cached := mugWalk(n.cell())
+	m, hashed, cached, done := mugWalk(n.cell(), math.MaxInt)
+	require.True(t, done)
 	require.Equal(t, Mug(rebuild(n)), m)
 	require.Equal(t, 3, hashed, "outer, inner and shared")
 	require.Equal(t, 1, cached, "the second reference to shared")
 	// Everything is cached now: nothing is hashed again.
-	m2, hashed, cached := mugWalk(n.cell())
+	m2, hashed, cached, done := mugWalk(n.cell(), math.MaxInt)
+	require.True(t, done)
 	require.Equal(t, m, m2)
 	require.Zero(t, hashed)
 	require.Zero(t, cached)
