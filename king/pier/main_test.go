@@ -4,16 +4,14 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/king"
 	"github.com/kingserf/king/noun"
 )
@@ -26,40 +24,10 @@ var (
 	kingErr  error
 )
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "pier-test-bin-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "pier tests:", err)
-		os.Exit(2)
-	}
-	kingPath, kingErr = buildKing(dir)
-	code := m.Run()
-	os.RemoveAll(dir)
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { kingtest.Main(m, "pier", &kingPath, &kingErr) }
 
-// buildKing builds ./cmd/king from the module root into dir.
-func buildKing(dir string) (string, error) {
-	out := filepath.Join(dir, "king")
-	cmd := exec.Command("go", "build", "-o", out, "./cmd/king")
-	cmd.Dir = repoRoot()
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/king: %v\n%s", err, msg)
-	}
-	return out, nil
-}
-
-// repoRoot is the module root, two levels above this package.
-func repoRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
+// repoRoot is the module root.
+func repoRoot() string { return kingtest.RepoRoot() }
 
 // serfConfig is the real serf's config, its stderr kept by the returned
 // recorder.
