@@ -177,10 +177,22 @@ func TestReadStopsAtDamage(t *testing.T) {
 // a consistent prefix and never block the writer.
 func TestReadWhileAppending(t *testing.T) {
 	l := newLog(t, Options{})
+	readWhileAppending(t, l, 1, 2000, 20, nil)
+	got, err := l.Read(1, 3000)
+	require.NoError(t, err)
+	require.Len(t, got, 2000)
+}
+
+// readWhileAppending appends events from..to in batches of step on another
+// goroutine and meanwhile reads the whole log again and again, checking
+// each pass sees events numbered from 1 without a gap; each pass also runs
+// check, if not nil.
+func readWhileAppending(t *testing.T, l *Log, from, to, step uint64, check func()) {
+	t.Helper()
 	done := make(chan error, 1)
 	go func() {
-		for from := uint64(1); from <= 2000; from += 20 {
-			if err := l.Append(context.Background(), testEvents(from, from+19)); err != nil {
+		for n := from; n <= to; n += step {
+			if err := l.Append(context.Background(), testEvents(n, n+step-1)); err != nil {
 				done <- err
 				return
 			}
@@ -200,8 +212,8 @@ func TestReadWhileAppending(t *testing.T) {
 			require.Equal(t, prev+1, e.Num)
 			prev = e.Num
 		}
+		if check != nil {
+			check()
+		}
 	}
-	got, err := l.Read(1, 3000)
-	require.NoError(t, err)
-	require.Len(t, got, 2000)
 }

@@ -66,31 +66,7 @@ func TestReopenWhileReading(t *testing.T) {
 	l := newLog(t, Options{reopenBytes: 1})
 	appendN(t, l, 100)
 	ctx := context.Background()
-	done := make(chan error, 1)
-	go func() {
-		for from := uint64(101); from <= 3000; from += 10 {
-			if err := l.Append(ctx, testEvents(from, from+9)); err != nil {
-				done <- err
-				return
-			}
-		}
-		done <- nil
-	}()
-	for finished := false; !finished; {
-		select {
-		case err := <-done:
-			require.NoError(t, err)
-			finished = true
-		default:
-		}
-		var prev uint64
-		for e, err := range l.Events(1, 0) {
-			require.NoError(t, err)
-			require.Equal(t, prev+1, e.Num)
-			prev = e.Num
-		}
-		require.NoError(t, l.Verify(ctx, nil))
-	}
+	readWhileAppending(t, l, 101, 3000, 10, func() { require.NoError(t, l.Verify(ctx, nil)) })
 	removed, err := l.Truncate(ctx, 2500)
 	require.NoError(t, err)
 	require.Equal(t, 500, removed)
