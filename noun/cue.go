@@ -64,30 +64,17 @@ func Cue(b []byte) (Noun, error) {
 	if len(b) <= cueSmallBytes {
 		return cueSmall(b)
 	}
-	return bigDecoder(b).finish(nil)
-}
-
-// bigDecoder returns a decoder for an input too big for cueSmall.
-func bigDecoder(b []byte) *decoder {
-	d := new(decoder)
+	var d decoder
 	d.init(b, make([]uint64, d.bufWords(b)))
 	if 1<<d.cells.shift == cueSlabCells {
 		d.cells.group = new(cueGroup)
 	}
-	return d
-}
-
-// finish runs d, watching list if not nil, and hands the group its big
-// atoms: whatever the outcome, for the elements a list watch has handed
-// out may hold some.
-func (d *decoder) finish(list *listWatch) (Noun, error) {
-	d.list = list
 	r, err := d.run()
-	if g := d.cells.group; g != nil {
-		g.bigs = d.bigs
-	}
 	if err != nil {
 		return Zero, err
+	}
+	if g := d.cells.group; g != nil {
+		g.bigs = d.bigs
 	}
 	return r, nil
 }
@@ -97,9 +84,6 @@ type frame struct {
 	node *cellNode
 	// state is the cell's index << 1, plus 1 once its head is done.
 	state uint64
-	// chain is the cell's depth on the root's chain of tails (the root 0,
-	// its tail 1, ...), or -1 off that chain; CueList uses it.
-	chain int
 }
 
 // run decodes the noun at offset 0 with an explicit stack.
@@ -121,14 +105,7 @@ func (d *decoder) run() (Noun, error) {
 				return Zero, d.fail(pos, ErrCueTruncated)
 			}
 			node, idx := d.cells.alloc(pos)
-			chain := 0
-			if n := len(stack); n > 0 {
-				chain = -1
-				if top := &stack[n-1]; top.state&1 != 0 && top.chain >= 0 {
-					chain = top.chain + 1
-				}
-			}
-			stack = append(stack, frame{node: node, state: idx << 1, chain: chain})
+			stack = append(stack, frame{node: node, state: idx << 1})
 			pos += 2
 			continue
 		default:
@@ -139,7 +116,6 @@ func (d *decoder) run() (Noun, error) {
 		}
 		// Hand r to the innermost open cell; every cell completed this
 		// way is handed on in turn.
-		whole := true // r was decoded in one piece, not as an open cell
 		for {
 			if len(stack) == 0 {
 				return r, nil
@@ -148,24 +124,12 @@ func (d *decoder) run() (Noun, error) {
 			if top.state&1 == 0 {
 				d.cells.setHead(top.node, r)
 				top.state |= 1
-				if d.list != nil && top.chain >= d.list.depth {
-					if err := d.list.element(stack, r, pos); err != nil {
-						return Zero, err
-					}
-				}
 				break
 			}
 			d.cells.setTail(top.node, r)
-			if whole && d.list != nil && top.chain >= d.list.depth-1 {
-				// The rest of the list came whole (a backref, or ~).
-				if err := d.list.rest(stack, r, pos); err != nil {
-					return Zero, err
-				}
-			}
 			d.cells.finish(top.state >> 1)
 			r = Noun{p: unsafe.Pointer(top.node), v: tagCell}
 			stack = stack[:len(stack)-1]
-			whole = false
 		}
 	}
 }
@@ -182,9 +146,6 @@ type decoder struct {
 	nbits uint64
 	bigs  []bigEntry
 	cells cellArena
-	// list, if not nil, is told of the elements of a list as they are
-	// decoded (CueList).
-	list *listWatch
 }
 
 type bigEntry struct {
