@@ -35,7 +35,7 @@ func peekCommand() *cli.Command {
 			return withClient(c, dir, func(ctx context.Context, cl *control.Client) error {
 				res, err := cl.Peek(ctx, path)
 				if err != nil {
-					return clientError(ctx, err)
+					return err
 				}
 				fmt.Fprintln(c.App.Writer, unitText(res))
 				return nil
@@ -76,7 +76,7 @@ func pokeCommand() *cli.Command {
 					return fmt.Errorf("the event crashed and was not committed:\n%s", goofsText(crash))
 				}
 				if err != nil {
-					return clientError(ctx, err)
+					return err
 				}
 				if res.Swapped {
 					fmt.Fprintf(c.App.Writer, "event %d committed (the event crashed; its %%crud replacement was committed instead), mug %#08x\n",
@@ -106,15 +106,15 @@ func statusCommand() *cli.Command {
 			return withClient(c, dir, func(ctx context.Context, cl *control.Client) error {
 				who, _, err := cl.Peel(ctx, "who")
 				if err != nil {
-					return clientError(ctx, err)
+					return err
 				}
 				v, _, err := cl.Peel(ctx, "v")
 				if err != nil {
-					return clientError(ctx, err)
+					return err
 				}
 				facts, err := cl.Info(ctx)
 				if err != nil {
-					return clientError(ctx, err)
+					return err
 				}
 				w := c.App.Writer
 				fmt.Fprintf(w, "pier: %s\n", dir)
@@ -145,7 +145,7 @@ func saveCommand() *cli.Command {
 			return withClient(c, dir, func(ctx context.Context, cl *control.Client) error {
 				eve, err := cl.Save(ctx)
 				if err != nil {
-					return clientError(ctx, err)
+					return err
 				}
 				fmt.Fprintf(c.App.Writer, "snapshot taken at event %d\n", eve)
 				return nil
@@ -155,7 +155,8 @@ func saveCommand() *cli.Command {
 }
 
 // withClient runs f with a connection to the running king of the pier in
-// dir, under the command's context (its --timeout, ^C), and closes it.
+// dir, under the command's context (its --timeout, ^C), closes it, and
+// explains f's error (clientError).
 func withClient(c *cli.Context, dir string, f func(context.Context, *control.Client) error) error {
 	ctx, cancel := commandContext(c)
 	defer cancel()
@@ -164,7 +165,10 @@ func withClient(c *cli.Context, dir string, f func(context.Context, *control.Cli
 		return err
 	}
 	defer cl.Close()
-	return f(ctx, cl)
+	if err := f(ctx, cl); err != nil {
+		return clientError(ctx, err)
+	}
+	return nil
 }
 
 // parsePathArg reads a path argument such as /x/count into a path noun.
