@@ -8,8 +8,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
-
-	"github.com/kingserf/king/noun"
 )
 
 // The pipe tests start writer goroutines; none may outlive its test.
@@ -50,12 +48,4 @@ func loadVectors(t testing.TB) specVectors {
 	require.NoError(t, json.Unmarshal(data, &v))
 	require.NotEmpty(t, v.Frames)
 	return v
-}
-
-// mustParse parses a noun in text form or fails the test.
-func mustParse(t testing.TB, s string) noun.Noun {
-	t.Helper()
-	n, err := noun.Parse(s)
-	require.NoError(t, err, "parse %q", s)
-	return n
 }

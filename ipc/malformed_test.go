@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 )
 
@@ -39,7 +40,7 @@ func TestDecodeWritMalformed(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
-			w, err := DecodeWrit(mustParse(t, tc.in))
+			w, err := DecodeWrit(kingtest.MustParse(t, tc.in))
 			require.Nil(t, w)
 			requireDecodeError(t, err, "ipc: decode writ "+tc.want)
 		})
@@ -99,7 +100,7 @@ func TestDecodePleaMalformed(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
-			p, err := DecodePlea(mustParse(t, tc.in))
+			p, err := DecodePlea(kingtest.MustParse(t, tc.in))
 			require.Nil(t, p)
 			requireDecodeError(t, err, "ipc: decode plea "+tc.want)
 		})

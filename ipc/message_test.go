@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 )
 
@@ -161,7 +162,7 @@ func TestMessageNouns(t *testing.T) {
 		{WorkBail{Goofs: []Goof{{Mote: "crud"}, {Mote: "exit"}}}, "[%work %bail [%crud ~] [%exit ~] ~]"},
 	}
 	for _, tc := range tests {
-		want := mustParse(t, tc.want)
+		want := kingtest.MustParse(t, tc.want)
 		require.True(t, noun.Equal(want, tc.m.Noun()), "%s: got %v, want %s", tc.m, tc.m.Noun(), tc.want)
 	}
 }
@@ -202,13 +203,13 @@ func TestMessageStrings(t *testing.T) {
 }
 
 func TestPeekCask(t *testing.T) {
-	mark, data, ok := PeekDone{Result: mustParse(t, "[~ %noun 3]")}.Cask()
+	mark, data, ok := PeekDone{Result: kingtest.MustParse(t, "[~ %noun 3]")}.Cask()
 	require.True(t, ok)
 	require.Equal(t, "noun", mark)
 	require.True(t, noun.Equal(noun.Atom(3), data))
 
 	for _, bad := range []string{"~", "5", "[1 %noun 3]", "[~ 5]", "[~ [1 2] 3]"} {
-		_, _, ok := PeekDone{Result: mustParse(t, bad)}.Cask()
+		_, _, ok := PeekDone{Result: kingtest.MustParse(t, bad)}.Cask()
 		require.False(t, ok, bad)
 	}
 }
@@ -220,9 +221,9 @@ func TestKernelExample(t *testing.T) {
 	v := loadVectors(t)
 	k := v.Kernel
 	require.NotEmpty(t, k.PeekSample)
-	require.True(t, noun.Equal(mustParse(t, k.PeekSample), PeekOnce(LocalGang(), "x", "base", "count")))
+	require.True(t, noun.Equal(kingtest.MustParse(t, k.PeekSample), PeekOnce(LocalGang(), "x", "base", "count")))
 
-	p, err := DecodePlea(noun.T(noun.Cord("peek"), noun.Cord("done"), mustParse(t, k.PeekResult)))
+	p, err := DecodePlea(noun.T(noun.Cord("peek"), noun.Cord("done"), kingtest.MustParse(t, k.PeekResult)))
 	require.NoError(t, err)
 	mark, data, ok := p.(PeekDone).Cask()
 	require.True(t, ok)
@@ -231,13 +232,13 @@ func TestKernelExample(t *testing.T) {
 
 	require.NotEmpty(t, k.Events)
 	for _, ev := range k.Events {
-		job := mustParse(t, ev.Job)
+		job := kingtest.MustParse(t, ev.Job)
 		w, err := DecodeWrit(Work{Job: job}.Noun())
 		require.NoError(t, err)
 		require.True(t, noun.Equal(job, w.(Work).Job))
 
-		mug := mustParse(t, ev.MugAfter)
-		done := noun.T(noun.Cord("work"), noun.Cord("done"), noun.Atom(ev.EventNumber), mug, mustParse(t, ev.Effects))
+		mug := kingtest.MustParse(t, ev.MugAfter)
+		done := noun.T(noun.Cord("work"), noun.Cord("done"), noun.Atom(ev.EventNumber), mug, kingtest.MustParse(t, ev.Effects))
 		p, err := DecodePlea(done)
 		require.NoError(t, err)
 		wd := p.(WorkDone)
@@ -248,11 +249,11 @@ func TestKernelExample(t *testing.T) {
 }
 
 func TestDecodeGoof(t *testing.T) {
-	g, err := DecodeGoof(mustParse(t, "[%exit [%leaf 'x'] ~]"))
+	g, err := DecodeGoof(kingtest.MustParse(t, "[%exit [%leaf 'x'] ~]"))
 	require.NoError(t, err)
 	require.Equal(t, "exit", g.Mote)
 	_, err = DecodeGoof(noun.Atom(5))
 	require.EqualError(t, err, "ipc: decode goof mote: want cell [mote tang], got atom 5")
-	_, err = DecodeGoof(mustParse(t, "[%exit 5]"))
+	_, err = DecodeGoof(kingtest.MustParse(t, "[%exit 5]"))
 	require.EqualError(t, err, "ipc: decode goof tang: want null-terminated list, got list ending in atom 5")
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 )
 
@@ -21,8 +22,8 @@ var vectorMessages = map[string]any{
 func TestFrameVectors(t *testing.T) {
 	v := loadVectors(t)
 	for _, vec := range v.Frames {
-		n := mustParse(t, vec.Raw)
-		require.True(t, noun.Equal(n, mustParse(t, vec.Noun)), "vector %s: raw and text differ", vec.Noun)
+		n := kingtest.MustParse(t, vec.Raw)
+		require.True(t, noun.Equal(n, kingtest.MustParse(t, vec.Noun)), "vector %s: raw and text differ", vec.Noun)
 		for _, tc := range []struct {
 			framing Framing
 			hex     string
@@ -91,7 +92,7 @@ func TestFrameVectorsStream(t *testing.T) {
 			b, err := hex.DecodeString(h)
 			require.NoError(t, err)
 			stream = append(stream, b...)
-			want = append(want, mustParse(t, vec.Raw))
+			want = append(want, kingtest.MustParse(t, vec.Raw))
 		}
 		r := NewReader(bytes.NewReader(stream))
 		for i, w := range want {

@@ -101,13 +101,6 @@ func loadKernelExample(t testing.TB) kernelExample {
 	return v.Kernel
 }
 
-func mustParse(t testing.TB, s string) noun.Noun {
-	t.Helper()
-	n, err := noun.Parse(s)
-	require.NoError(t, err, "parse %q", s)
-	return n
-}
-
 func parseMug(t testing.TB, s string) uint32 {
 	t.Helper()
 	m, err := strconv.ParseUint(s, 0, 32)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/ipc"
 	"github.com/kingserf/king/noun"
 )
@@ -32,14 +33,14 @@ func TestRealCounter(t *testing.T) {
 	require.Equal(t, ipc.Legacy, info.Framing)
 
 	boot := pill(t, "counter")
-	require.True(t, noun.Equal(mustParse(t, v.BootList), noun.List(boot...)), "counter.pill is kernel_example's boot list")
+	require.True(t, noun.Equal(kingtest.MustParse(t, v.BootList), noun.List(boot...)), "counter.pill is kernel_example's boot list")
 	mug, err := s.Boot(ctx, boot)
 	require.NoError(t, err)
 	require.Equal(t, parseMug(t, v.MugAfterBoot), mug)
 
 	js := make([]noun.Noun, len(v.Events))
 	for i, e := range v.Events {
-		js[i] = mustParse(t, e.Job)
+		js[i] = kingtest.MustParse(t, e.Job)
 	}
 	results := runWorks(t, s, js, 10)
 	require.Len(t, results, len(v.Events))
@@ -48,15 +49,15 @@ func TestRealCounter(t *testing.T) {
 		require.Equal(t, WorkDone, r.Kind)
 		require.Equal(t, e.EventNumber, r.Eve)
 		require.Equal(t, parseMug(t, e.MugAfter), r.Mug, "event %d", e.EventNumber)
-		require.True(t, noun.Equal(mustParse(t, e.Effects), r.Effects), "effects %s", r.Effects)
+		require.True(t, noun.Equal(kingtest.MustParse(t, e.Effects), r.Effects), "effects %s", r.Effects)
 	}
 
-	res, err := s.Peek(ctx, 0, mustParse(t, v.PeekSample))
+	res, err := s.Peek(ctx, 0, kingtest.MustParse(t, v.PeekSample))
 	require.NoError(t, err)
-	require.True(t, noun.Equal(mustParse(t, v.PeekResult), res), "peek %s", res)
+	require.True(t, noun.Equal(kingtest.MustParse(t, v.PeekResult), res), "peek %s", res)
 	res, err = s.Scry(ctx, ipc.LocalGang(), noun.Path("x", "base", "count"))
 	require.NoError(t, err)
-	require.True(t, noun.Equal(mustParse(t, v.PeekResult), res), "scry %s", res)
+	require.True(t, noun.Equal(kingtest.MustParse(t, v.PeekResult), res), "scry %s", res)
 
 	require.NoError(t, s.Snapshot(ctx))
 	require.NoError(t, s.Compact(ctx))
@@ -153,7 +154,7 @@ func TestRealRestartReplaySwim(t *testing.T) {
 // arvoJob is [now [[0 %arvo ~] card]] with the given card text.
 func arvoJob(t testing.TB, i uint64, card string) noun.Noun {
 	job := counterJob(i)
-	return noun.T(job.Head(), noun.T(noun.Zero, noun.Cord("arvo"), noun.Zero), mustParse(t, card))
+	return noun.T(job.Head(), noun.T(noun.Zero, noun.Cord("arvo"), noun.Zero), kingtest.MustParse(t, card))
 }
 
 // The crashy kernel: %swap, %bail, a %work timeout, %slog, SIGINT
@@ -291,10 +292,10 @@ func TestRealEcho(t *testing.T) {
 	s, _ := startReal(t, t.TempDir())
 	_, err := s.Boot(ctx, pill(t, "echo"))
 	require.NoError(t, err)
-	job := noun.T(counterJob(2).Head(), mustParse(t, `[[%d %term '1' ~] %belt %txt ~[104 105]]`))
+	job := noun.T(counterJob(2).Head(), kingtest.MustParse(t, `[[%d %term '1' ~] %belt %txt ~[104 105]]`))
 	results := runWorks(t, s, []noun.Noun{job}, 1)
 	require.Len(t, results, 1)
-	want := mustParse(t, `~[[[0 %term '1' ~] %blit ~[[%lin ~[62 32 104 105]]]]]`)
+	want := kingtest.MustParse(t, `~[[[0 %term '1' ~] %blit ~[[%lin ~[62 32 104 105]]]]]`)
 	require.True(t, noun.Equal(want, results[0].Effects), "effects %s", results[0].Effects)
 }
 
@@ -325,7 +326,7 @@ func TestRealWorkJobJam(t *testing.T) {
 	go func() { errc <- s.Run(ctx, reqs, RunOptions{MaxInFlight: 3}) }()
 	var results []WorkResult
 	for i, e := range v.Events {
-		job := mustParse(t, e.Job)
+		job := kingtest.MustParse(t, e.Job)
 		jam := noun.Jam(job)
 		if i == 1 {
 			jam = []byte{0x0f} // a backref to nothing
@@ -339,6 +340,6 @@ func TestRealWorkJobJam(t *testing.T) {
 		require.Equal(t, WorkDone, results[i].Kind)
 		require.Equal(t, e.EventNumber, results[i].Eve)
 		require.Equal(t, parseMug(t, e.MugAfter), results[i].Mug, "event %d", e.EventNumber)
-		require.True(t, noun.Equal(mustParse(t, e.Effects), results[i].Effects))
+		require.True(t, noun.Equal(kingtest.MustParse(t, e.Effects), results[i].Effects))
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 	k "github.com/kingserf/king/serf/kernels"
 )
@@ -58,25 +59,18 @@ func loadExample(t testing.TB) example {
 	require.NoError(t, json.Unmarshal(data, &v))
 	ke := v.KernelExample
 	ex := example{
-		boot:         mustList(t, mustParse(t, ke.BootList)),
+		boot:         mustList(t, kingtest.MustParse(t, ke.BootList)),
 		mugAfterBoot: mustMug(t, ke.MugAfterBoot),
-		peekSample:   mustParse(t, ke.PeekSample),
-		peekResult:   mustParse(t, ke.PeekResult),
+		peekSample:   kingtest.MustParse(t, ke.PeekSample),
+		peekResult:   kingtest.MustParse(t, ke.PeekResult),
 	}
 	for _, e := range ke.Events {
-		ex.jobs = append(ex.jobs, mustParse(t, e.Job))
-		ex.effects = append(ex.effects, mustParse(t, e.Effects))
+		ex.jobs = append(ex.jobs, kingtest.MustParse(t, e.Job))
+		ex.effects = append(ex.effects, kingtest.MustParse(t, e.Effects))
 		ex.mugs = append(ex.mugs, mustMug(t, e.MugAfter))
 		ex.eves = append(ex.eves, e.EventNumber)
 	}
 	return ex
-}
-
-func mustParse(t testing.TB, s string) noun.Noun {
-	t.Helper()
-	n, err := noun.Parse(s)
-	require.NoError(t, err, "parse %q", s)
-	return n
 }
 
 func mustList(t testing.TB, n noun.Noun) []noun.Noun {

@@ -1,4 +1,5 @@
-// Package kingtest holds test set-up shared by the packages whose tests run
+// Package kingtest holds test helpers shared across packages: noun text
+// (MustParse), a pty Screen, and the set-up of the packages whose tests run
 // real serfs and piers: it builds the king binary once per test binary,
 // whose `king serf` is their serf.
 package kingtest

@@ -9,15 +9,9 @@ import (
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 )
-
-func mustParse(t *testing.T, s string) noun.Noun {
-	t.Helper()
-	n, err := noun.Parse(s)
-	require.NoError(t, err, "parse %q", s)
-	return n
-}
 
 func TestParseEffect(t *testing.T) {
 	tests := []struct {
@@ -36,7 +30,7 @@ func TestParseEffect(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.ovum, func(t *testing.T) {
-			ef, err := ParseEffect(9, mustParse(t, tt.ovum))
+			ef, err := ParseEffect(9, kingtest.MustParse(t, tt.ovum))
 			require.NoError(t, err)
 			require.Equal(t, tt.vane, ef.Vane)
 			require.Equal(t, tt.tag, ef.Tag)
@@ -45,7 +39,7 @@ func TestParseEffect(t *testing.T) {
 		})
 	}
 	for _, bad := range []string{"5", "[5 %blit ~]", "[[0 ~] %blit ~]", "[0 %blit ~]", "[[0 [1 2] ~] %blit ~]", "[[[1 2] 3] %x ~]"} {
-		_, err := ParseEffect(1, mustParse(t, bad))
+		_, err := ParseEffect(1, kingtest.MustParse(t, bad))
 		require.ErrorIs(t, err, ErrBadEffect, bad)
 	}
 }
@@ -91,21 +85,21 @@ func TestRouterRoutesByVane(t *testing.T) {
 	r.Handle("term", relay)
 	r.Handle("behn", behn)
 
-	r.Route(2, mustParse(t, "~[[[0 %term '1' ~] %blit ~[[%bel ~]]] [[0 %behn ~] %doze ~] [[0 %term '1' ~] %logo ~]]"))
+	r.Route(2, kingtest.MustParse(t, "~[[[0 %term '1' ~] %blit ~[[%bel ~]]] [[0 %behn ~] %doze ~] [[0 %term '1' ~] %logo ~]]"))
 	require.Equal(t, []string{"blit", "logo"}, term.tags())
 	require.Equal(t, []string{"blit", "logo"}, relay.tags())
 	require.Equal(t, []string{"doze"}, behn.tags())
 	require.Equal(t, map[string]uint64{"/term %logo": 1}, r.Unclaimed())
 
 	// Kernel-level effects.
-	r.Route(3, mustParse(t, "~[[[0 %vega ~] %vega ~] [[0 %exit ~] %exit ~] [[0 %exit ~] %exit ~]]"))
+	r.Route(3, kingtest.MustParse(t, "~[[[0 %vega ~] %vega ~] [[0 %exit ~] %exit ~] [[0 %exit ~] %exit ~]]"))
 	require.Equal(t, []uint64{3}, exits, "OnExit is called once")
 	require.Equal(t, 1, logs.FilterMessage("kernel upgraded (%vega)").Len())
 
 	// Unclaimed effects are logged once per kind and counted.
-	r.Route(4, mustParse(t, "~[[[%test ~] %ev 1] [[%test ~] %ev 2] [[0 %term '1' ~] %logo ~] [[0 %ames ~] %send 1]]"))
-	r.Route(5, mustParse(t, "~[7 [[0 %ames ~] %send 1]]"))
-	r.Route(6, mustParse(t, "[[[0 %ames ~] %send 1] 5]"))
+	r.Route(4, kingtest.MustParse(t, "~[[[%test ~] %ev 1] [[%test ~] %ev 2] [[0 %term '1' ~] %logo ~] [[0 %ames ~] %send 1]]"))
+	r.Route(5, kingtest.MustParse(t, "~[7 [[0 %ames ~] %send 1]]"))
+	r.Route(6, kingtest.MustParse(t, "[[[0 %ames ~] %send 1] 5]"))
 	require.Equal(t, map[string]uint64{
 		"/term %logo":             2,
 		"/test %ev":               2,
@@ -121,7 +115,7 @@ func TestRouterRoutesByVane(t *testing.T) {
 
 func TestRouterExitWithoutHandlerIsUnclaimed(t *testing.T) {
 	r := NewRouter(RouterOptions{})
-	r.Route(1, mustParse(t, "~[[[0 %exit ~] %exit ~]]"))
+	r.Route(1, kingtest.MustParse(t, "~[[[0 %exit ~] %exit ~]]"))
 	require.Equal(t, map[string]uint64{"/exit %exit": 1}, r.Unclaimed())
 }
 
@@ -141,7 +135,7 @@ func TestRouterDriverFunc(t *testing.T) {
 	r := NewRouter(RouterOptions{})
 	var n int
 	r.Handle("behn", DriverFunc(func(Effect) bool { n++; return true }))
-	r.Route(1, mustParse(t, "~[[[0 %behn ~] %doze ~]]"))
+	r.Route(1, kingtest.MustParse(t, "~[[[0 %behn ~] %doze ~]]"))
 	require.Equal(t, 1, n)
 	require.Empty(t, r.Unclaimed())
 }

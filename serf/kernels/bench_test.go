@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 	"github.com/kingserf/king/serf/kernels"
 	"github.com/kingserf/king/serf/nock"
@@ -20,7 +21,7 @@ func benchPoke(b *testing.B, k kernels.Kernel, ovums ...string) {
 	require.NoError(b, err)
 	var ovs []noun.Noun
 	for _, o := range ovums {
-		ovs = append(ovs, mustParse(b, o))
+		ovs = append(ovs, kingtest.MustParse(b, o))
 	}
 	now := uint64(0)
 	for b.Loop() {

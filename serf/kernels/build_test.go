@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 	k "github.com/kingserf/king/serf/kernels"
 	"github.com/kingserf/king/serf/nock"
@@ -21,7 +22,7 @@ func TestConstructors(t *testing.T) {
 		want string
 	}{
 		{"Slot", k.Slot(6), "[0 6]"},
-		{"Const", k.Const(mustParse(t, "[1 2]")), "[1 1 2]"},
+		{"Const", k.Const(kingtest.MustParse(t, "[1 2]")), "[1 1 2]"},
 		{"Eval", k.Eval(f, g), "[2 [0 7] 1 5]"},
 		{"Deep", k.Deep(f), "[3 0 7]"},
 		{"Inc", k.Inc(f), "[4 0 7]"},
@@ -40,7 +41,7 @@ func TestConstructors(t *testing.T) {
 		{"Is", k.Is(6, a(9)), "[5 [0 6] 1 9]"},
 		{"Gate", k.Gate(f), "[[0 7] 0 0]"},
 		{"GateArm", k.GateArm(f), "[[1 0 7] [1 0] 0 1]"},
-		{"Call", k.Call(mustParse(t, "[[4 0 6] 0 0]"), g), "[9 2 10 [6 1 5] 1 [4 0 6] 0 0]"},
+		{"Call", k.Call(kingtest.MustParse(t, "[[4 0 6] 0 0]"), g), "[9 2 10 [6 1 5] 1 [4 0 6] 0 0]"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { requireNoun(t, tc.want, tc.got) })
@@ -86,7 +87,7 @@ func TestPegAgreesWithSlot(t *testing.T) {
 func TestCallRecursiveGate(t *testing.T) {
 	length := k.Gate(k.If(k.Deep(k.Slot(6)), k.Inc(k.Kick(2, k.Edit(6, k.Slot(13), k.Slot(1)))), k.Const(noun.Zero)))
 	it := nock.New(nock.Config{})
-	got, err := it.Nock(context.Background(), noun.Zero, k.Call(length, k.Const(mustParse(t, "[1 2 3 4 ~]"))))
+	got, err := it.Nock(context.Background(), noun.Zero, k.Call(length, k.Const(kingtest.MustParse(t, "[1 2 3 4 ~]"))))
 	require.NoError(t, err)
 	require.Equal(t, noun.Atom(4), got)
 }

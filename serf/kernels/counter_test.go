@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 	"github.com/kingserf/king/serf/kernels"
 	"github.com/kingserf/king/serf/nock"
@@ -69,13 +70,13 @@ func TestCounterIsTheKernelExample(t *testing.T) {
 	b := boot(t, c, nock.Config{})
 	require.Equal(t, mugOf(t, ex.MugAfterBoot), noun.Mug(b.kernel))
 	for i, ev := range ex.Events {
-		effects, next, err := b.it.Poke(t.Context(), b.kernel, mustParse(t, ev.Job))
+		effects, next, err := b.it.Poke(t.Context(), b.kernel, kingtest.MustParse(t, ev.Job))
 		require.NoError(t, err)
 		requireNoun(t, ev.Effects, effects)
 		require.Equal(t, mugOf(t, ev.MugAfter), noun.Mug(next), "event %d", i)
 		b.kernel = next
 	}
-	got, err := b.it.Peek(t.Context(), b.kernel, mustParse(t, ex.PeekSample))
+	got, err := b.it.Peek(t.Context(), b.kernel, kingtest.MustParse(t, ex.PeekSample))
 	require.NoError(t, err)
 	requireNoun(t, ex.PeekResult, got)
 }
@@ -101,7 +102,7 @@ func TestWishArms(t *testing.T) {
 			b := boot(t, k, nock.Config{})
 			mook, err := b.it.Wish(t.Context(), b.kernel, "mook")
 			require.NoError(t, err)
-			toon, err := b.it.Slam(t.Context(), mook, mustParse(t, "[2 ~[[%lose 'x']]]"))
+			toon, err := b.it.Slam(t.Context(), mook, kingtest.MustParse(t, "[2 ~[[%lose 'x']]]"))
 			require.NoError(t, err)
 			requireNoun(t, "[2 ~]", toon)
 		})

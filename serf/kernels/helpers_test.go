@@ -6,18 +6,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 	"github.com/kingserf/king/serf/kernels"
 	"github.com/kingserf/king/serf/nock"
 )
-
-// mustParse parses a noun in Hoon-style text or fails the test.
-func mustParse(t testing.TB, s string) noun.Noun {
-	t.Helper()
-	n, err := noun.Parse(s)
-	require.NoError(t, err, "parse %q", s)
-	return n
-}
 
 // booted is a kernel booted in an interpreter, poked through its helpers.
 type booted struct {
@@ -43,7 +36,7 @@ func boot(t *testing.T, k kernels.Kernel, cfg nock.Config) *booted {
 // job returns [now [wire card]] for an ovum in text, advancing now.
 func (b *booted) job(ovum string) noun.Noun {
 	b.now++
-	return noun.Cell(noun.Atom(b.now), mustParse(b.t, ovum))
+	return noun.Cell(noun.Atom(b.now), kingtest.MustParse(b.t, ovum))
 }
 
 // poke pokes and requires success, keeping the new kernel; it returns the
@@ -69,7 +62,7 @@ func (b *booted) pokeErr(ctx context.Context, job noun.Noun) *nock.Crash {
 // peek peeks with an arbitrary sample and returns the product.
 func (b *booted) peek() noun.Noun {
 	b.t.Helper()
-	got, err := b.it.Peek(context.Background(), b.kernel, mustParse(b.t, "[[0 0] [1 %x %cz ~]]"))
+	got, err := b.it.Peek(context.Background(), b.kernel, kingtest.MustParse(b.t, "[[0 0] [1 %x %cz ~]]"))
 	require.NoError(b.t, err)
 	return got
 }
@@ -77,6 +70,6 @@ func (b *booted) peek() noun.Noun {
 // requireNoun compares nouns, printing both on failure.
 func requireNoun(t *testing.T, want string, got noun.Noun) {
 	t.Helper()
-	w := mustParse(t, want)
+	w := kingtest.MustParse(t, want)
 	require.True(t, noun.Equal(w, got), "want %s\n got %s", w, got)
 }

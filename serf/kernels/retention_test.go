@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 	"github.com/kingserf/king/serf/kernels"
 	"github.com/kingserf/king/serf/nock"
@@ -21,7 +22,7 @@ func TestPokeRetainsNoGarbage(t *testing.T) {
 	ctx := context.Background()
 	kernel, err := it.Boot(ctx, kernels.Counter().BootList())
 	require.NoError(t, err)
-	ov := mustParse(t, "[[0 %arvo ~] %hello ~]")
+	ov := kingtest.MustParse(t, "[[0 %arvo ~] %hello ~]")
 	now := uint64(0)
 	poke := func(n int) {
 		for range n {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 	"github.com/kingserf/king/serf/nock"
 )
@@ -31,7 +32,7 @@ func BenchmarkDecrement(b *testing.B) {
 }
 
 func benchDecrement(b *testing.B) {
-	formula := mustParse(b, decFormula)
+	formula := kingtest.MustParse(b, decFormula)
 	it := nock.New(nock.Config{})
 	ctx := context.Background()
 	var steps uint64
@@ -68,8 +69,8 @@ func BenchmarkListLength(b *testing.B) {
 	for i := range n {
 		list = noun.Cell(noun.Atom(uint64(i)), list)
 	}
-	subject := noun.Cell(mustParse(b, "[6 [3 0 3] [4 9 2 [0 2] [0 7]] [1 0]]"), list)
-	formula := mustParse(b, "[9 2 0 1]")
+	subject := noun.Cell(kingtest.MustParse(b, "[6 [3 0 3] [4 9 2 [0 2] [0 7]] [1 0]]"), list)
+	formula := kingtest.MustParse(b, "[9 2 0 1]")
 	it := nock.New(nock.Config{})
 	ctx := context.Background()
 	var steps uint64

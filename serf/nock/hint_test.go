@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 	"github.com/kingserf/king/serf/nock"
 )
@@ -50,22 +51,22 @@ func requireTanks(t *testing.T, want []string, got []noun.Noun) {
 func TestSlogHint(t *testing.T) {
 	var rec slogs
 	it := nock.New(nock.Config{Slog: rec.slog})
-	got, err := it.Nock(context.Background(), noun.Atom(5), mustParse(t, "[11 [%slog [1 3 %leaf 'hi']] [4 0 1]]"))
+	got, err := it.Nock(context.Background(), noun.Atom(5), kingtest.MustParse(t, "[11 [%slog [1 3 %leaf 'hi']] [4 0 1]]"))
 	require.NoError(t, err)
 	require.Equal(t, noun.Atom(6), got)
 	require.Equal(t, []uint64{3}, rec.pris)
-	require.True(t, noun.Equal(mustParse(t, "[%leaf 'hi']"), rec.tanks[0]))
+	require.True(t, noun.Equal(kingtest.MustParse(t, "[%leaf 'hi']"), rec.tanks[0]))
 
 	// A clue that is not [pri tank], or a big pri, is ignored.
 	for _, f := range []string{"[11 [%slog [1 7]] [0 1]]", "[11 [%slog [1 [1 2] 3]] [0 1]]", "[11 [%slog [1 0x1.0000.0000.0000.0000 3]] [0 1]]"} {
-		got, err = it.Nock(context.Background(), noun.Atom(5), mustParse(t, f))
+		got, err = it.Nock(context.Background(), noun.Atom(5), kingtest.MustParse(t, f))
 		require.NoError(t, err)
 		require.Equal(t, noun.Atom(5), got)
 	}
 	require.Len(t, rec.pris, 1)
 
 	// No callback: the hint is still evaluated and ignored.
-	got, err = nock.New(nock.Config{}).Nock(context.Background(), noun.Atom(5), mustParse(t, "[11 [%slog [1 3 %leaf 'hi']] [4 0 1]]"))
+	got, err = nock.New(nock.Config{}).Nock(context.Background(), noun.Atom(5), kingtest.MustParse(t, "[11 [%slog [1 3 %leaf 'hi']] [4 0 1]]"))
 	require.NoError(t, err)
 	require.Equal(t, noun.Atom(6), got)
 }
@@ -76,11 +77,11 @@ const memoFormula = "[11 %memo [11 [%slog [1 0 %leaf 'ran']] [[0 1] [1 42]]]]"
 func TestMemoHint(t *testing.T) {
 	var rec slogs
 	it := nock.New(nock.Config{CacheSize: 10, Slog: rec.slog})
-	f := mustParse(t, memoFormula)
+	f := kingtest.MustParse(t, memoFormula)
 	for range 3 {
-		got, err := it.Nock(context.Background(), mustParse(t, "[1 2]"), f)
+		got, err := it.Nock(context.Background(), kingtest.MustParse(t, "[1 2]"), f)
 		require.NoError(t, err)
-		require.True(t, noun.Equal(mustParse(t, "[[1 2] 42]"), got))
+		require.True(t, noun.Equal(kingtest.MustParse(t, "[[1 2] 42]"), got))
 	}
 	require.Len(t, rec.pris, 1, "the body runs once, then hits the cache")
 
@@ -90,12 +91,12 @@ func TestMemoHint(t *testing.T) {
 	require.Len(t, rec.pris, 1)
 
 	// A different subject misses.
-	_, err = it.Nock(context.Background(), mustParse(t, "[1 3]"), f)
+	_, err = it.Nock(context.Background(), kingtest.MustParse(t, "[1 3]"), f)
 	require.NoError(t, err)
 	require.Len(t, rec.pris, 2)
 
 	// The dynamic form memoizes too.
-	dyn := mustParse(t, "[11 [%memo [1 0]] [11 [%slog [1 0 %leaf 'ran']] [4 0 1]]]")
+	dyn := kingtest.MustParse(t, "[11 [%memo [1 0]] [11 [%slog [1 0 %leaf 'ran']] [4 0 1]]]")
 	for range 2 {
 		got, err := it.Nock(context.Background(), noun.Atom(7), dyn)
 		require.NoError(t, err)
@@ -108,7 +109,7 @@ func TestMemoDisabled(t *testing.T) {
 	var rec slogs
 	it := nock.New(nock.Config{CacheSize: 0, Slog: rec.slog})
 	for range 3 {
-		_, err := it.Nock(context.Background(), noun.Atom(1), mustParse(t, memoFormula))
+		_, err := it.Nock(context.Background(), noun.Atom(1), kingtest.MustParse(t, memoFormula))
 		require.NoError(t, err)
 	}
 	require.Len(t, rec.pris, 3)
@@ -117,7 +118,7 @@ func TestMemoDisabled(t *testing.T) {
 func TestMemoEvictsLeastRecentlyUsed(t *testing.T) {
 	var rec slogs
 	it := nock.New(nock.Config{CacheSize: 2, Slog: rec.slog})
-	f := mustParse(t, memoFormula)
+	f := kingtest.MustParse(t, memoFormula)
 	ran := func(subject uint64) bool {
 		before := len(rec.pris)
 		_, err := it.Nock(context.Background(), noun.Atom(subject), f)
@@ -135,7 +136,7 @@ func TestMemoEvictsLeastRecentlyUsed(t *testing.T) {
 func TestMemoCrashIsNotCached(t *testing.T) {
 	var rec slogs
 	it := nock.New(nock.Config{CacheSize: 4, Slog: rec.slog})
-	f := mustParse(t, "[11 %memo [11 [%slog [1 0 %leaf 'ran']] [0 2]]]")
+	f := kingtest.MustParse(t, "[11 %memo [11 [%slog [1 0 %leaf 'ran']] [0 2]]]")
 	for range 2 {
 		_, err := it.Nock(context.Background(), noun.Atom(1), f)
 		require.ErrorIs(t, err, nock.ErrExit)
@@ -169,7 +170,7 @@ func TestTraceHints(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			it := nock.New(nock.Config{})
-			c := crashOf(t, it, noun.Atom(5), mustParse(t, tc.formula))
+			c := crashOf(t, it, noun.Atom(5), kingtest.MustParse(t, tc.formula))
 			require.Equal(t, nock.MoteExit, c.Mote)
 			requireTanks(t, tc.want, c.Trace)
 		})
@@ -179,18 +180,18 @@ func TestTraceHints(t *testing.T) {
 func TestTraceIsPoppedAfterTheBody(t *testing.T) {
 	// A hint body that succeeds returns its product and leaves no trace.
 	it := nock.New(nock.Config{})
-	got, err := it.Nock(context.Background(), noun.Atom(5), mustParse(t, "[11 [%spot [1 [%a ~] [1 2] [3 4]]] [4 0 1]]"))
+	got, err := it.Nock(context.Background(), noun.Atom(5), kingtest.MustParse(t, "[11 [%spot [1 [%a ~] [1 2] [3 4]]] [4 0 1]]"))
 	require.NoError(t, err)
 	require.Equal(t, noun.Atom(6), got)
 }
 
 func TestGoof(t *testing.T) {
 	it := nock.New(nock.Config{})
-	c := crashOf(t, it, noun.Atom(5), mustParse(t, "[11 [%lose [1 'a']] [11 [%lose [1 'b']] [0 2]]]"))
+	c := crashOf(t, it, noun.Atom(5), kingtest.MustParse(t, "[11 [%lose [1 'a']] [11 [%lose [1 'b']] [0 2]]]"))
 	want := noun.T(noun.Cord("exit"), nock.Leaf("a"), nock.Leaf("b"), noun.Zero)
 	require.True(t, noun.Equal(want, c.Goof()), "goof %s", c.Goof())
 	require.Len(t, c.Frames, 2)
-	require.True(t, noun.Equal(mustParse(t, "[%lose 'a']"), c.Frames[0]))
+	require.True(t, noun.Equal(kingtest.MustParse(t, "[%lose 'a']"), c.Frames[0]))
 	require.Contains(t, c.Error(), "nock: exit: ")
 
 	// The tang prints with the noun package's tank renderer.
@@ -206,9 +207,9 @@ func TestLongTraceIsCut(t *testing.T) {
 		list = noun.Cell(noun.Zero, list)
 	}
 	// ?@(sample !! ~_('f' +($(sample +.sample))))
-	battery := mustParse(t, "[6 [3 0 3] [11 [%lose [1 'f']] [4 9 2 [0 2] [0 7]]] [0 0]]")
+	battery := kingtest.MustParse(t, "[6 [3 0 3] [11 [%lose [1 'f']] [4 9 2 [0 2] [0 7]]] [0 0]]")
 	it := nock.New(nock.Config{})
-	c := crashOf(t, it, noun.Cell(battery, list), mustParse(t, "[9 2 0 1]"))
+	c := crashOf(t, it, noun.Cell(battery, list), kingtest.MustParse(t, "[9 2 0 1]"))
 	require.Len(t, c.Frames, depth)
 	require.Len(t, c.Trace, 1025)
 	requireTanks(t, []string{"[skipped 976 frames]"}, c.Trace[512:513])
@@ -218,7 +219,7 @@ func TestBoutHint(t *testing.T) {
 	var rec slogs
 	it := nock.New(nock.Config{Slog: rec.slog})
 	for _, f := range []string{"[11 %bout [4 0 1]]", "[11 [%bout [1 'label']] [4 0 1]]"} {
-		got, err := it.Nock(context.Background(), noun.Atom(1), mustParse(t, f))
+		got, err := it.Nock(context.Background(), noun.Atom(1), kingtest.MustParse(t, f))
 		require.NoError(t, err)
 		require.Equal(t, noun.Atom(2), got)
 	}
@@ -233,7 +234,7 @@ func TestBoutHint(t *testing.T) {
 
 func TestFastHint(t *testing.T) {
 	it := nock.New(nock.Config{})
-	got, err := it.Nock(context.Background(), noun.Atom(1), mustParse(t, "[11 [%fast [1 %dec 0x1 ~]] [4 0 1]]"))
+	got, err := it.Nock(context.Background(), noun.Atom(1), kingtest.MustParse(t, "[11 [%fast [1 %dec 0x1 ~]] [4 0 1]]"))
 	require.NoError(t, err)
 	require.Equal(t, noun.Atom(2), got)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 	"github.com/kingserf/king/serf/nock"
 )
@@ -66,22 +67,22 @@ func TestKernelExample(t *testing.T) {
 	ctx := context.Background()
 	it := nock.New(nock.Config{})
 
-	kernel, err := it.Boot(ctx, mustParse(t, ex.BootList))
+	kernel, err := it.Boot(ctx, kingtest.MustParse(t, ex.BootList))
 	require.NoError(t, err)
-	require.True(t, noun.Equal(mustParse(t, ex.KernelAfterBoot), kernel), "kernel %s", kernel)
+	require.True(t, noun.Equal(kingtest.MustParse(t, ex.KernelAfterBoot), kernel), "kernel %s", kernel)
 	require.Equal(t, parseMug(t, ex.MugAfterBoot), noun.Mug(kernel))
 
 	for _, ev := range ex.Events {
-		effects, next, err := it.Poke(ctx, kernel, mustParse(t, ev.Job))
+		effects, next, err := it.Poke(ctx, kernel, kingtest.MustParse(t, ev.Job))
 		require.NoError(t, err, "event %d", ev.EventNumber)
-		require.True(t, noun.Equal(mustParse(t, ev.Effects), effects), "event %d effects %s", ev.EventNumber, effects)
+		require.True(t, noun.Equal(kingtest.MustParse(t, ev.Effects), effects), "event %d effects %s", ev.EventNumber, effects)
 		require.Equal(t, parseMug(t, ev.MugAfter), noun.Mug(next), "event %d mug", ev.EventNumber)
 		kernel = next
 	}
 
-	got, err := it.Peek(ctx, kernel, mustParse(t, ex.PeekSample))
+	got, err := it.Peek(ctx, kernel, kingtest.MustParse(t, ex.PeekSample))
 	require.NoError(t, err)
-	require.True(t, noun.Equal(mustParse(t, ex.PeekResult), got), "peek %s", got)
+	require.True(t, noun.Equal(kingtest.MustParse(t, ex.PeekResult), got), "peek %s", got)
 
 	// The wish arm produces a gate; its product does not matter here, only
 	// that wishing works.
@@ -96,14 +97,14 @@ func TestKernelEntryErrors(t *testing.T) {
 	_, err := it.Boot(ctx, noun.Zero)
 	require.ErrorIs(t, err, nock.ErrExit)
 	// The lifecycle product has no axis 7.
-	_, err = it.Boot(ctx, mustParse(t, "[[1 5] 0]"))
+	_, err = it.Boot(ctx, kingtest.MustParse(t, "[[1 5] 0]"))
 	require.ErrorIs(t, err, nock.ErrExit)
 	// A kernel without a poke arm.
 	_, _, err = it.Poke(ctx, noun.Atom(5), noun.Zero)
 	require.ErrorIs(t, err, nock.ErrExit)
 	// A poke gate whose product is an atom: kernel with axis 23 = [1 gate]
 	// where the gate's formula is [1 7].
-	kernel := mustParse(t, "[[0 0 0 [1 [1 7] 0 0]] 0]")
+	kernel := kingtest.MustParse(t, "[[0 0 0 [1 [1 7] 0 0]] 0]")
 	_, _, err = it.Poke(ctx, kernel, noun.Zero)
 	var c *nock.Crash
 	require.True(t, errors.As(err, &c))
@@ -116,21 +117,21 @@ func TestKernelEntryErrors(t *testing.T) {
 
 func TestSlam(t *testing.T) {
 	// A gate that increments its sample: [[4 0 6] 0 0].
-	got, err := nock.New(nock.Config{}).Slam(context.Background(), mustParse(t, "[[4 0 6] 0 0]"), noun.Atom(41))
+	got, err := nock.New(nock.Config{}).Slam(context.Background(), kingtest.MustParse(t, "[[4 0 6] 0 0]"), noun.Atom(41))
 	require.NoError(t, err)
 	require.Equal(t, noun.Atom(42), got)
 }
 
 func TestCrud(t *testing.T) {
-	job := mustParse(t, "[5 [%d %term '1' ~] %belt %ret ~]")
-	goof := mustParse(t, "[%exit ~]")
+	job := kingtest.MustParse(t, "[5 [%d %term '1' ~] %belt %ret ~]")
+	goof := kingtest.MustParse(t, "[%exit ~]")
 	got, err := nock.Crud(job, goof)
 	require.NoError(t, err)
-	want := mustParse(t, "[6 [0 %arvo ~] %crud [%exit ~] [%d %term '1' ~] %belt %ret ~]")
+	want := kingtest.MustParse(t, "[6 [0 %arvo ~] %crud [%exit ~] [%d %term '1' ~] %belt %ret ~]")
 	require.True(t, noun.Equal(want, got), "crud %s", got)
 
 	_, err = nock.Crud(noun.Atom(5), goof)
 	require.ErrorIs(t, err, nock.ErrBadJob)
-	_, err = nock.Crud(mustParse(t, "[[1 2] 3]"), goof)
+	_, err = nock.Crud(kingtest.MustParse(t, "[[1 2] 3]"), goof)
 	require.ErrorIs(t, err, nock.ErrBadJob)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 	"github.com/kingserf/king/serf/nock"
 )
@@ -26,7 +27,7 @@ func runCases(t *testing.T, cases []opCase) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			it := nock.New(nock.Config{})
-			got, err := it.Nock(context.Background(), mustParse(t, tc.subject), mustParse(t, tc.formula))
+			got, err := it.Nock(context.Background(), kingtest.MustParse(t, tc.subject), kingtest.MustParse(t, tc.formula))
 			if tc.mote != "" {
 				var c *nock.Crash
 				require.True(t, errors.As(err, &c), "want a %%%s crash, got %v (product %s)", tc.mote, err, got)
@@ -35,7 +36,7 @@ func runCases(t *testing.T, cases []opCase) {
 				return
 			}
 			require.NoError(t, err)
-			want := mustParse(t, tc.want)
+			want := kingtest.MustParse(t, tc.want)
 			require.True(t, noun.Equal(want, got), "want %s, got %s", want, got)
 		})
 	}
@@ -168,7 +169,7 @@ func TestDecrement(t *testing.T) {
 		n = 50_000
 	}
 	it := nock.New(nock.Config{})
-	got, err := it.Nock(context.Background(), noun.Atom(n), mustParse(t, decFormula))
+	got, err := it.Nock(context.Background(), noun.Atom(n), kingtest.MustParse(t, decFormula))
 	require.NoError(t, err)
 	require.Equal(t, noun.Atom(n-1), got)
 	// 12 steps per iteration of the loop, as counted by the interpreter.
@@ -184,9 +185,9 @@ func TestDeepRecursion(t *testing.T) {
 		list = noun.Cell(noun.Atom(uint64(i)), list)
 	}
 	// Gate [battery sample]: ?@(sample 0 +($(sample +.sample))).
-	battery := mustParse(t, "[6 [3 0 3] [4 9 2 [0 2] [0 7]] [1 0]]")
+	battery := kingtest.MustParse(t, "[6 [3 0 3] [4 9 2 [0 2] [0 7]] [1 0]]")
 	it := nock.New(nock.Config{})
-	got, err := it.Nock(context.Background(), noun.Cell(battery, list), mustParse(t, "[9 2 0 1]"))
+	got, err := it.Nock(context.Background(), noun.Cell(battery, list), kingtest.MustParse(t, "[9 2 0 1]"))
 	require.NoError(t, err)
 	require.Equal(t, noun.Atom(n), got)
 }

@@ -12,15 +12,9 @@ import (
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/noun"
 )
-
-func mustParse(t *testing.T, s string) noun.Noun {
-	t.Helper()
-	n, err := noun.Parse(s)
-	require.NoError(t, err, "parse %q", s)
-	return n
-}
 
 // tape writes s as a (list @c) in noun text.
 func tape(s string) string {
@@ -77,7 +71,7 @@ func TestRenderGolden(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
 			r := NewRenderer(&out, RendererOptions{})
-			require.NoError(t, r.RenderNoun(mustParse(t, tt.blits)))
+			require.NoError(t, r.RenderNoun(kingtest.MustParse(t, tt.blits)))
 			require.Equal(t, tt.want, out.String())
 			require.Equal(t, tt.line, r.Line())
 			require.Equal(t, tt.cursor, r.Cursor())
@@ -88,7 +82,7 @@ func TestRenderGolden(t *testing.T) {
 func TestPrintAboveRedrawsThePrompt(t *testing.T) {
 	var out bytes.Buffer
 	r := NewRenderer(&out, RendererOptions{})
-	require.NoError(t, r.RenderNoun(mustParse(t, "~[[%klr ~[[[~ ~ %g] "+tape("> ")+"]]] [%put "+tape("abc")+"] [%hop 3]]")))
+	require.NoError(t, r.RenderNoun(kingtest.MustParse(t, "~[[%klr ~[[[~ ~ %g] "+tape("> ")+"]]] [%put "+tape("abc")+"] [%hop 3]]")))
 	out.Reset()
 	require.NoError(t, r.PrintAbove("slog line\nsecond\n"))
 	require.Equal(t, "\r\x1b[Kslog line\r\nsecond\r\n\x1b[32m> \x1b[0mabc\r\x1b[3C", out.String())
@@ -109,7 +103,7 @@ func TestPrintAboveRedrawsThePrompt(t *testing.T) {
 
 func TestRenderWriteError(t *testing.T) {
 	r := NewRenderer(failWriter{}, RendererOptions{})
-	require.Error(t, r.RenderNoun(mustParse(t, "~[[%bel ~]]")))
+	require.Error(t, r.RenderNoun(kingtest.MustParse(t, "~[[%bel ~]]")))
 }
 
 type failWriter struct{}
@@ -123,13 +117,13 @@ func TestParseBlitErrors(t *testing.T) {
 		"[%klr 5]", "[%klr ~[[[~ ~] ~]]]", "[%klr ~[[[[1 2] ~ ~] ~]]]", "[%klr ~[[[~ ~ [1 2]] ~]]]",
 		"[%mor 5]", "[%mor ~[[%zap ~]]]",
 	} {
-		_, err := ParseBlit(mustParse(t, bad))
+		_, err := ParseBlit(kingtest.MustParse(t, bad))
 		require.ErrorIs(t, err, ErrBadBlit, bad)
 	}
-	_, errs := ParseBlits(mustParse(t, "[[%bel ~] 5]"))
+	_, errs := ParseBlits(kingtest.MustParse(t, "[[%bel ~] 5]"))
 	require.Len(t, errs, 1)
 	// Nesting of %mor is bounded.
-	deep := mustParse(t, "[%bel ~]")
+	deep := kingtest.MustParse(t, "[%bel ~]")
 	for range maxMorDepth + 2 {
 		deep = noun.T(noun.Cord("mor"), deep, noun.Zero)
 	}
@@ -165,10 +159,10 @@ func TestSagAndSavWriteFiles(t *testing.T) {
 	core, logs := observer.New(zapcore.InfoLevel)
 	var out bytes.Buffer
 	r := NewRenderer(&out, RendererOptions{PutDir: put, Logger: zap.New(core)})
-	require.NoError(t, r.RenderNoun(mustParse(t, "~[[%sag ~[%foo %bar %jam] [1 2 3]] [%sav ~[%hello %txt] 'hi there'] [%sav ~['..' %txt] 'x']]")))
+	require.NoError(t, r.RenderNoun(kingtest.MustParse(t, "~[[%sag ~[%foo %bar %jam] [1 2 3]] [%sav ~[%hello %txt] 'hi there'] [%sav ~['..' %txt] 'x']]")))
 	b, err := os.ReadFile(filepath.Join(put, "foo", "bar.jam"))
 	require.NoError(t, err)
-	require.Equal(t, noun.Jam(mustParse(t, "[1 2 3]")), b)
+	require.Equal(t, noun.Jam(kingtest.MustParse(t, "[1 2 3]")), b)
 	b, err = os.ReadFile(filepath.Join(put, "hello.txt"))
 	require.NoError(t, err)
 	require.Equal(t, "hi there", string(b))
@@ -179,7 +173,7 @@ func TestSagAndSavWriteFiles(t *testing.T) {
 
 	// Without a put directory nothing is written.
 	r = NewRenderer(&out, RendererOptions{Logger: zap.New(core)})
-	require.NoError(t, r.RenderNoun(mustParse(t, "~[[%sav ~[%x %txt] 'y']]")))
+	require.NoError(t, r.RenderNoun(kingtest.MustParse(t, "~[[%sav ~[%x %txt] 'y']]")))
 	require.Equal(t, 1, logs.FilterMessage("dill: no put directory; not writing the file of a %sav").Len())
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kingserf/king/internal/kingtest"
 	"github.com/kingserf/king/king/drivers"
 	"github.com/kingserf/king/noun"
 )
@@ -157,7 +158,7 @@ func TestTerminalHandleEffect(t *testing.T) {
 	term, err := New(Options{In: bytes.NewReader(nil), Out: &out, Inject: newEvents().inject})
 	require.NoError(t, err)
 	ef := func(s string) drivers.Effect {
-		e, err := drivers.ParseEffect(1, mustParse(t, s))
+		e, err := drivers.ParseEffect(1, kingtest.MustParse(t, s))
 		require.NoError(t, err)
 		return e
 	}

@@ -1,4 +1,4 @@
-package nock_test
+package kingtest
 
 import (
 	"testing"
@@ -8,8 +8,8 @@ import (
 	"github.com/kingserf/king/noun"
 )
 
-// mustParse parses a noun in Hoon-style text or fails the test.
-func mustParse(t testing.TB, s string) noun.Noun {
+// MustParse parses s as noun text, or fails the test.
+func MustParse(t testing.TB, s string) noun.Noun {
 	t.Helper()
 	n, err := noun.Parse(s)
 	require.NoError(t, err, "parse %q", s)
