@@ -70,7 +70,7 @@ func editAtom(n, axis, v Noun, a *CellAllocator) (Noun, bool) {
 	}
 	depth := axis.BitLen() - 1
 	var buf [64]*cellNode
-	path := buf[:0]
+	path := buf[:0] // grows on the heap past 64 levels
 	cur := n
 	for i := depth - 1; i >= 0; i-- {
 		c, ok := cur.asCell()

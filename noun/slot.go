@@ -55,34 +55,7 @@ func (n Noun) Edit(axis uint64, v Noun) (Noun, bool) {
 
 // EditAtom is Edit with an axis of any size, given as an atom.
 func (n Noun) EditAtom(axis Noun, v Noun) (Noun, bool) {
-	if axis.IsCell() || axis.IsZero() {
-		return Zero, false
-	}
-	depth := axis.BitLen() - 1
-	path := make([]*cellNode, 0, depth)
-	cur := n
-	for i := depth - 1; i >= 0; i-- {
-		c, ok := cur.asCell()
-		if !ok {
-			return Zero, false
-		}
-		path = append(path, c)
-		if axis.Bit(i) {
-			cur = c.tail
-		} else {
-			cur = c.head
-		}
-	}
-	out := v
-	for j := len(path) - 1; j >= 0; j-- {
-		c := path[j]
-		if axis.Bit(depth - 1 - j) {
-			out = Cell(c.head, out)
-		} else {
-			out = Cell(out, c.tail)
-		}
-	}
-	return out, true
+	return editAtom(n, axis, v, nil)
 }
 
 func (n Noun) asCell() (*cellNode, bool) {
