@@ -46,16 +46,19 @@ func (w *Writer) WriteFrame(payload []byte) error {
 	return w.write(buf)
 }
 
-// WriteNoun jams n and writes it as one frame.
-//
-// The jam is copied once, into the frame buffer after the header: noun.Jam
-// returns a fresh slice and offers no way to jam into a buffer with room
-// reserved in front.
+// WriteNoun jams n and writes it as one frame. The jam goes straight into
+// the frame buffer, after room left for the header.
 func (w *Writer) WriteNoun(n noun.Noun) error {
 	if w.err != nil {
 		return w.err
 	}
-	return w.WriteFrame(noun.Jam(n))
+	hdr := w.framing.HeaderSize()
+	buf := noun.AppendJam(append(w.buf[:0], make([]byte, hdr)...), n)
+	if err := checkFrame(w.framing, len(buf)-hdr); err != nil {
+		return err
+	}
+	appendHeader(buf[:0], w.framing, len(buf)-hdr)
+	return w.write(buf)
 }
 
 // WriteWrit encodes and writes one writ.

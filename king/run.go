@@ -198,10 +198,13 @@ func (r *runner) work(w Work) error {
 	if w.JobJam != nil {
 		frame, _ = r.sp.work(w.Mil, w.JobJam) // nil if it does not cue
 	}
-	if frame == nil {
-		frame = noun.Jam(ipc.Work{Mil: w.Mil, Job: w.Job}.Noun())
+	var err error
+	if frame != nil {
+		err = r.s.stageFrame(r.st, frame)
+	} else {
+		err = r.s.stageWrit(r.st, ipc.Work{Mil: w.Mil, Job: w.Job})
 	}
-	if err := r.s.stageFrame(r.st, frame); err != nil {
+	if err != nil {
 		return err
 	}
 	if r.head > 0 && r.head >= cap(r.flight)/2 {

@@ -11,7 +11,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/kingserf/king/ipc"
-	"github.com/kingserf/king/noun"
 )
 
 // Serf is the king's handle on one serf process: it owns the process, its
@@ -186,7 +185,19 @@ func notRunning(cause error) error {
 
 // send writes one writ; a failed write fails the serf.
 func (s *Serf) send(st *serfState, w ipc.Writ) error {
-	return s.sendFrame(st, noun.Jam(w.Noun()))
+	if err := s.stageWrit(st, w); err != nil {
+		return err
+	}
+	return s.flush(st)
+}
+
+// stageWrit buffers one writ, jammed straight into the frame buffer,
+// without writing it yet.
+func (s *Serf) stageWrit(st *serfState, w ipc.Writ) error {
+	if err := s.w.WriteWrit(w); err != nil {
+		return s.fail(st, fmt.Errorf("%w: write writ: %w", ErrConnectionClosed, err))
+	}
+	return nil
 }
 
 // sendFrame writes one jammed writ; a failed write fails the serf.

@@ -26,6 +26,17 @@ func Jam(n Noun) []byte {
 	return out
 }
 
+// AppendJam appends the jam of n to dst and returns the extended slice,
+// as Jam but into a buffer the caller reuses: a message needs no
+// allocation of its own.
+func AppendJam(dst []byte, n Noun) []byte {
+	j := getJammer()
+	j.run(n, jamAuto)
+	dst = j.w.appendTo(dst)
+	putJammer(j)
+	return dst
+}
+
 // Sizes of a jammer's inline buffers, enough for a typical message:
 // outputs of up to 2 KiB, 32 cells deep, and 20 remembered nouns of each
 // kind. Larger nouns move each to the heap as needed.
@@ -101,6 +112,11 @@ type jammer struct {
 	// so that tests can make the side path give up.
 	sideTight   bool
 	sideMaxBits uint64
+	// tinyN is the number of entries the tiny path flattened.
+	tinyN int
+	// tinyWeak makes the tiny path's hashes collide, so that tests
+	// reach its structural comparison.
+	tinyWeak bool
 }
 
 // filterMinCells is the number of cells hashed from which counting may pay
@@ -122,8 +138,9 @@ const shortAtomBits = 24
 type jamMode int
 
 const (
-	// jamAuto takes the mug path for a small noun, the side path for a
-	// big one, and the mug path if the side table overflows.
+	// jamAuto takes the tiny path for a tiny noun, the mug path for a
+	// small one, the side path for a big one, and the mug path if the
+	// side table overflows.
 	jamAuto jamMode = iota
 	// jamTables takes the mug path and never counts occurrences.
 	jamTables
@@ -148,6 +165,11 @@ func (j *jammer) run(n Noun, mode jamMode) {
 	hashed, shared := 0, 0
 	switch mode {
 	case jamAuto:
+		if j.tinyFlatten(n) {
+			j.tinyWrite()
+			return
+		}
+		j.tinyClear()
 		var done bool
 		_, hashed, shared, done = mugWalk(root, jamSmallCells)
 		// A noun whose mug was cached (hashed == 0) may be big.

@@ -134,23 +134,16 @@ func (w *bitWriter) copyWords(ws []uint64, nbits uint64) {
 }
 
 // bytes returns the written stream as its minimal byte form. On
-// little-endian machines the word buffer is reinterpreted without a copy.
+// little-endian machines a heap buffer is reinterpreted without a copy.
 func (w *bitWriter) bytes() []byte {
 	n := int((w.pos + 7) / 8)
 	if n == 0 {
 		return []byte{}
 	}
 	if w.heap == nil {
-		// The buffer is on Jam's stack: copy exactly the output out of it.
-		out := make([]byte, n)
-		if nativeLittleEndian {
-			copy(out, unsafe.Slice((*byte)(unsafe.Pointer(&w.buf[0])), n))
-		} else {
-			for i := range out {
-				out[i] = byte(w.buf[i/8] >> (8 * (i % 8)))
-			}
-		}
-		return out
+		// The buffer is the jammer's inline one, which is reused: copy
+		// exactly the output out of it.
+		return w.appendTo(make([]byte, 0, n))
 	}
 	if nativeLittleEndian {
 		return unsafe.Slice((*byte)(unsafe.Pointer(&w.heap[0])), n)
@@ -161,6 +154,21 @@ func (w *bitWriter) bytes() []byte {
 		binary.LittleEndian.PutUint64(out[8*i:], x)
 	}
 	return out[:n:n]
+}
+
+// appendTo appends the written stream's minimal byte form to dst.
+func (w *bitWriter) appendTo(dst []byte) []byte {
+	n := int((w.pos + 7) / 8)
+	if n == 0 {
+		return dst
+	}
+	if nativeLittleEndian {
+		return append(dst, unsafe.Slice((*byte)(unsafe.Pointer(&w.buf[0])), n)...)
+	}
+	for i := range n {
+		dst = append(dst, byte(w.buf[i/8]>>(8*(i%8))))
+	}
+	return dst
 }
 
 // nativeLittleEndian reports whether words can be viewed as little-endian

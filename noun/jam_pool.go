@@ -18,6 +18,12 @@ type jamInline struct {
 	atoms  [1 << jamTableMinLg]jamAtomSlot
 	short  [1 << jamTableMinLg]jamAtomSlot
 	blooms [3 * jamMinBloomWords]uint64
+	// The tiny path's entries, hash table and first offsets
+	// (jam_tiny.go); tinyOff is written before it is read, so it needs
+	// no clearing.
+	tiny      [jamTinyMax]tinyEntry
+	tinySlots [jamTinySlots]uint8
+	tinyOff   [jamTinyMax]uint64
 }
 
 // setup points j's writer and tables at its inline buffers.
@@ -60,5 +66,6 @@ func putJammer(j *jammer) {
 	j.atoms.slots, j.atoms.bloom.bits = nil, nil
 	j.short.slots, j.short.bloom.bits = nil, nil
 	j.filt = nil
+	j.tinyClear()
 	jammers.Put(j)
 }

@@ -325,3 +325,21 @@ func TestJamFilterLarge(t *testing.T) {
 		require.Equal(t, want, Jam(back))
 	}
 }
+
+// TestAppendJam checks that AppendJam appends exactly Jam's bytes after
+// what dst holds, for an atom, a tiny noun and one big enough to grow the
+// jammer's buffer, into slices with and without room.
+func TestAppendJam(t *testing.T) {
+	big := make([]Noun, 5000)
+	for i := range big {
+		big[i] = T(Atom(uint64(i)), Atom(uint64(i*7)))
+	}
+	for _, n := range []Noun{Atom(0), Atom(1 << 40), T(Atom(1), Atom(2), Atom(1)), List(big...)} {
+		want := Jam(n)
+		for _, dst := range [][]byte{nil, []byte("head"), make([]byte, 3, 1<<16)} {
+			prefix := append([]byte(nil), dst...)
+			got := AppendJam(dst, n)
+			require.Equal(t, append(prefix, want...), got)
+		}
+	}
+}
