@@ -154,9 +154,17 @@ const (
 
 // run jams n into j.w.
 func (j *jammer) run(n Noun, mode jamMode) {
-	if j.cells.slots == nil {
+	if j.w.buf == nil {
 		j.setup() // a zero jammer (tests)
 	}
+	if mode == jamAuto {
+		if j.tinyFlatten(n) {
+			j.tinyWrite()
+			return
+		}
+		j.tinyClear()
+	}
+	j.setupTables()
 	if !n.IsCell() {
 		j.write(n)
 		return
@@ -165,11 +173,6 @@ func (j *jammer) run(n Noun, mode jamMode) {
 	hashed, shared := 0, 0
 	switch mode {
 	case jamAuto:
-		if j.tinyFlatten(n) {
-			j.tinyWrite()
-			return
-		}
-		j.tinyClear()
 		var done bool
 		_, hashed, shared, done = mugWalk(root, jamSmallCells)
 		// A noun whose mug was cached (hashed == 0) may be big.

@@ -26,14 +26,20 @@ type jamInline struct {
 	tinyOff   [jamTinyMax]uint64
 }
 
-// setup points j's writer and tables at its inline buffers.
+// setup points j's writer at its inline buffer and forgets the atoms of
+// the last jam. The tables are set up only if the tiny path does not take
+// the noun (setupTables).
 func (j *jammer) setup() {
+	j.w.init(j.inline.words[:])
+	j.filt, j.atomLens = nil, 0
+}
+
+// setupTables points j's tables at their inline buffers.
+func (j *jammer) setupTables() {
 	b := &j.inline
-	j.w.init(b.words[:])
 	j.cells.init(b.cells[:], b.blooms[:jamMinBloomWords])
 	j.atoms.init(b.atoms[:], b.blooms[jamMinBloomWords:2*jamMinBloomWords])
 	j.short.init(b.short[:], b.blooms[2*jamMinBloomWords:])
-	j.filt, j.atomLens = nil, 0
 }
 
 // getJammer returns a pooled jammer set up on its inline buffers.
@@ -62,9 +68,9 @@ func putJammer(j *jammer) {
 		clear(b.blooms[2*jamMinBloomWords:])
 	}
 	j.w = bitWriter{}
-	j.cells.slots, j.cells.bloom.bits = nil, nil
-	j.atoms.slots, j.atoms.bloom.bits = nil, nil
-	j.short.slots, j.short.bloom.bits = nil, nil
+	j.cells.slots, j.cells.bloom.bits, j.cells.n = nil, nil, 0
+	j.atoms.slots, j.atoms.bloom.bits, j.atoms.n = nil, nil, 0
+	j.short.slots, j.short.bloom.bits, j.short.n = nil, nil, 0
 	j.filt = nil
 	j.tinyClear()
 	jammers.Put(j)

@@ -82,6 +82,7 @@ func TestJamSideGivesUp(t *testing.T) {
 	want := jamWith(rebuild(n), jamTables)
 	var j jammer
 	j.setup()
+	j.setupTables()
 	require.False(t, j.runSide(n), "scattered cells overflow the side table")
 	require.Zero(t, j.w.pos)
 	require.Equal(t, want, Jam(n))
@@ -91,6 +92,7 @@ func TestJamSideGivesUp(t *testing.T) {
 	want = jamWith(rebuild(dense), jamTables)
 	j = jammer{sideMaxBits: 64}
 	j.setup()
+	j.setupTables()
 	require.False(t, j.runSide(dense), "a jam longer than the offsets allowed")
 	j = jammer{sideMaxBits: 64}
 	j.run(dense, jamSide)
@@ -112,6 +114,7 @@ func TestJamSideFlags(t *testing.T) {
 	n := T(parts...)
 	var j jammer
 	j.setup()
+	j.setupTables()
 	j.side.init(sideFreeBytes, sideBytesPerCell)
 	require.True(t, j.hashWalk(n.cell()))
 	cells, atoms := j.countSide()
@@ -172,6 +175,7 @@ func TestJamSideBound(t *testing.T) {
 	check := func(t require.TestingT, n Noun) {
 		var j jammer
 		j.setup()
+		j.setupTables()
 		if !n.IsCell() || !j.runSide(n) {
 			return
 		}
