@@ -54,10 +54,14 @@ func cueSmall(b []byte) (Noun, error) {
 	if err == nil {
 		r = d.moveCells(r, s.cells[:inScratch])
 	}
+	// Clear only what was used. The first slab is s.cells itself, which
+	// may stay: it holds nothing outside s.
 	clear(s.buf[:used])
 	clear(s.cells[:inScratch])
-	clear(s.slabs[:])
-	clear(s.bigs[:])
+	if len(a.slabs) > 1 {
+		clear(s.slabs[1:])
+	}
+	clear(s.bigs[:min(len(d.bigs), len(s.bigs))])
 	cueScratches.Put(s)
 	if err != nil {
 		return Zero, err
