@@ -87,6 +87,11 @@ func NewReader(r io.Reader, opts ...ReaderOption) *Reader {
 // from the first frame, or Auto if nothing has been read yet.
 func (r *Reader) Framing() Framing { return r.framing }
 
+// Buffered returns the number of input bytes read from the stream and not
+// yet consumed: frames, or parts of frames, that the next reads will
+// return without waiting.
+func (r *Reader) Buffered() int { return r.br.Buffered() }
+
 // MaxFrameSize returns the largest frame length the reader accepts.
 func (r *Reader) MaxFrameSize() uint64 { return r.max }
 

@@ -275,3 +275,21 @@ func TestReaderReadWrit(t *testing.T) {
 	_, err = r.ReadWrit()
 	require.Equal(t, io.EOF, err)
 }
+
+// TestReaderBuffered: Buffered counts the bytes read ahead and not yet
+// returned, whole frames and parts of frames alike.
+func TestReaderBuffered(t *testing.T) {
+	input := cat(legacyHeader(3), []byte("abc"), legacyHeader(2), []byte("de"), legacyHeader(4), []byte("f"))
+	r := NewReader(bytes.NewReader(input), WithFraming(Legacy))
+	require.Zero(t, r.Buffered())
+	f, err := r.ReadFrame()
+	require.NoError(t, err)
+	require.Equal(t, "abc", string(f))
+	require.Equal(t, len(input)-11, r.Buffered())
+	f, err = r.ReadFrame()
+	require.NoError(t, err)
+	require.Equal(t, "de", string(f))
+	require.Equal(t, 9, r.Buffered(), "the header and first byte of a frame not yet whole")
+	_, err = r.ReadFrame()
+	require.ErrorIs(t, err, ErrTruncated)
+}

@@ -19,6 +19,10 @@ import (
 //     reply never costs the serf a timer), so a reply is never held back by
 //     a long computation that follows it;
 //   - at once for a %slog, which a king shows while the computation runs;
+//   - once the queue is as long as the input still buffered (serf.send):
+//     a king with N writs in flight gets the first half of their replies
+//     while the serf computes the second, and refills its pipeline in the
+//     meantime, instead of king and serf taking turns;
 //   - when the queue reaches maxPleaBatch bytes, and when Run ends.
 const (
 	maxPleaDelay = time.Millisecond
@@ -65,6 +69,13 @@ func (q *pleaQueue) Write(p []byte) (int, error) {
 	}
 	q.buf = append(q.buf, p...)
 	return len(p), nil
+}
+
+// Len returns the number of bytes queued.
+func (q *pleaQueue) Len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.buf)
 }
 
 // ArmIfPending starts the timer that bounds how long queued pleas wait,

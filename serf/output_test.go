@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -17,10 +18,12 @@ import (
 type recordingWriter struct {
 	bytes.Buffer
 	writes int
+	sizes  []int // of each write
 }
 
 func (w *recordingWriter) Write(p []byte) (int, error) {
 	w.writes++
+	w.sizes = append(w.sizes, len(p))
 	return w.Buffer.Write(p)
 }
 
@@ -55,6 +58,77 @@ func TestPleasBatched(t *testing.T) {
 		require.IsType(t, ipc.WorkDone{}, pl)
 		require.EqualValues(t, 2+i, pl.(ipc.WorkDone).Eve)
 	}
+}
+
+// TestRepliesOverlapRemainingWrits: of writs that arrive together, the
+// first replies leave once they are as long as the writs still waiting,
+// so a pipelining king can refill while the serf computes the rest; the
+// replies still leave in far fewer writes than there are pleas.
+func TestRepliesOverlapRemainingWrits(t *testing.T) {
+	var in bytes.Buffer
+	w := ipc.NewWriter(&in, ipc.Legacy)
+	require.NoError(t, w.WriteWrit(ipc.Play{Eve: 1, Events: pill(t, "counter")}))
+	boot := in.Len()
+	var j jobs
+	const n = 64
+	for range n {
+		require.NoError(t, w.WriteWrit(ipc.Work{Job: j.job(tagged("x"))}))
+	}
+	require.NoError(t, w.WriteWrit(ipc.LiveExit{Code: 0}))
+	var out recordingWriter
+	// All the input arrives in one read.
+	r := onceReader{data: in.Bytes()}
+	code, err := serf.Run(context.Background(), serf.Config{In: &r, Out: &out, Framing: ipc.Legacy})
+	require.NoError(t, err)
+	require.Equal(t, 0, code)
+	require.NotZero(t, boot)
+
+	// Count the %work replies in each write.
+	pr := ipc.NewReader(bytes.NewReader(out.Bytes()), ipc.WithFraming(ipc.Legacy))
+	var perWrite []int
+	for _, size := range out.sizes {
+		k := 0
+		for size > 0 {
+			f, err := pr.ReadFrame()
+			require.NoError(t, err)
+			size -= len(f) + 8
+			if pl, err := ipc.DecodePlea(mustCue(t, f)); err == nil {
+				if _, ok := pl.(ipc.WorkDone); ok {
+					k++
+				}
+			}
+		}
+		require.Zero(t, size, "a write ended inside a frame")
+		if k > 0 {
+			perWrite = append(perWrite, k)
+		}
+	}
+	require.Greater(t, len(perWrite), 1, "every reply waited for the last writ: %v", perWrite)
+	require.Less(t, perWrite[0], n*3/4, "the first replies waited too long: %v", perWrite)
+	require.Less(t, len(perWrite), n/4, "replies were not batched: %v", perWrite)
+}
+
+// onceReader returns all its data in its first read, then io.EOF.
+type onceReader struct {
+	data []byte
+	done bool
+}
+
+func (r *onceReader) Read(p []byte) (int, error) {
+	if r.done || len(r.data) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	r.done = len(r.data) == 0
+	return n, nil
+}
+
+func mustCue(t *testing.T, b []byte) noun.Noun {
+	t.Helper()
+	n, err := noun.Cue(b)
+	require.NoError(t, err)
+	return n
 }
 
 // TestReplyNotHeldByLongEvent: a reply queued when the next writ is
