@@ -43,6 +43,9 @@ func TestWriterOneWritePerFrame(t *testing.T) {
 				if i < len(payloads) {
 					require.Equal(t, payloads[i], b)
 				}
+				if i == len(payloads) {
+					require.Equal(t, noun.Jam(noun.T(noun.Atom(1), noun.Atom(2), noun.Atom(3))), b)
+				}
 				_, err = r.ReadFrame()
 				require.Equal(t, io.EOF, err, "write %d holds more than one frame", i)
 			}
@@ -62,6 +65,20 @@ func TestWriterNoAllocsSteadyState(t *testing.T) {
 	require.Zero(t, allocs)
 }
 
+// TestWriterNounNoAllocsSteadyState: a small message is jammed straight
+// into the reused frame buffer.
+func TestWriterNounNoAllocsSteadyState(t *testing.T) {
+	w := NewWriter(io.Discard, Legacy)
+	plea := WorkDone{Eve: 7, Mug: 0x1234, Effects: noun.T(noun.Cord("fx"), noun.Zero)}.Noun()
+	require.NoError(t, w.WriteNoun(plea))
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := w.WriteNoun(plea); err != nil {
+			t.Fatal(err)
+		}
+	})
+	require.Zero(t, allocs)
+}
+
 func TestWriterRejects(t *testing.T) {
 	rec := &recordingWriter{}
 	w := NewWriter(rec, Legacy)
@@ -75,6 +92,8 @@ func TestWriterRejects(t *testing.T) {
 
 	for _, f := range []Framing{Auto, Framing(9)} {
 		err := NewWriter(rec, f).WriteFrame([]byte{1})
+		require.ErrorIs(t, err, ErrBadFraming)
+		err = NewWriter(rec, f).WriteNoun(noun.Atom(1))
 		require.ErrorIs(t, err, ErrBadFraming)
 		require.Equal(t, 1, len(rec.writes))
 	}
