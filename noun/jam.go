@@ -258,13 +258,10 @@ func (j *jammer) direct(v uint64) {
 		j.w.write(2, 2) // 0 is never wider than an offset
 		return
 	}
-	bl := uint(bits.Len64(v))
-	lenBit := uint64(1) << (bl - 1)
 	pos := j.w.pos
-	fresh := bl > uint(bits.Len64(pos)) // would be remembered if new
-	if (fresh || j.atomLens&lenBit != 0) && (j.filt == nil || j.filt.isMany(atomSlot(v, j.filt.shift))) {
+	if fresh, look := j.atomLookup(v, pos); look && (j.filt == nil || j.filt.isMany(atomSlot(v, j.filt.shift))) {
 		t := &j.atoms
-		if bl <= shortAtomBits {
+		if bits.Len64(v) <= shortAtomBits {
 			t = &j.short
 		}
 		if k, found := t.findOrAdd(v, fresh, pos); found {
@@ -274,11 +271,26 @@ func (j *jammer) direct(v uint64) {
 			return
 		}
 		if fresh {
-			j.atomLens |= lenBit
+			j.atomEntered(v)
 		}
 	}
 	j.w.atom(v)
 }
+
+// atomLookup applies the canonical rule to the direct atom v != 0 about
+// to be written at offset pos. fresh: a first copy written here would be
+// a backref target (it is wider than its offset), so it must be entered.
+// look: an earlier copy may be one, so v must be looked up; either v is
+// fresh, or some atom of v's width was entered (jammer.atomLens), since a
+// later offset is never shorter.
+func (j *jammer) atomLookup(v, pos uint64) (fresh, look bool) {
+	bl := bits.Len64(v)
+	fresh = bl > bits.Len64(pos)
+	return fresh, fresh || j.atomLens&(1<<(bl-1)) != 0
+}
+
+// atomEntered records that an atom of v's width was entered in a table.
+func (j *jammer) atomEntered(v uint64) { j.atomLens |= 1 << (bits.Len64(v) - 1) }
 
 // big writes an atom of more than 64 bits, or a backref to its first copy.
 // Its bit-length exceeds that of any offset, so it is always remembered.

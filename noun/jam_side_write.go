@@ -69,13 +69,10 @@ func (j *jammer) directSide(v uint64, many bool) {
 		j.w.write(2, 2) // 0 is never wider than an offset
 		return
 	}
-	bl := uint(bits.Len64(v))
-	lenBit := uint64(1) << (bl - 1)
 	pos := j.w.pos
-	fresh := bl > uint(bits.Len64(pos)) // would be remembered if new
-	if fresh || j.atomLens&lenBit != 0 {
+	if fresh, look := j.atomLookup(v, pos); look {
 		t := &j.short
-		if bl > shortAtomBits {
+		if bits.Len64(v) > shortAtomBits {
 			if !many {
 				j.w.atom(v)
 				return
@@ -87,7 +84,7 @@ func (j *jammer) directSide(v uint64, many bool) {
 			return
 		}
 		if fresh {
-			j.atomLens |= lenBit
+			j.atomEntered(v)
 		}
 	}
 	j.w.atom(v)

@@ -167,19 +167,19 @@ func (j *jammer) tinyWrite() {
 		switch {
 		case e.n.p == nil:
 			v := e.n.v
-			// An atom no wider than its offset is never worth a backref,
-			// and one so written is never a backref target: atomLens says
-			// whether any atom of v's width was entered at all.
-			bl := uint(bits.Len64(v))
-			fresh := bl > uint(bits.Len64(pos))
-			if v != 0 && (fresh || j.atomLens&(1<<(bl-1)) != 0) {
+			if v == 0 {
+				j.w.write(2, 2) // 0 is never wider than an offset
+				i++
+				continue
+			}
+			if fresh, look := j.atomLookup(v, pos); look {
 				if k := j.tinyFind(i, fresh); k >= 0 {
 					j.w.backref(j.inline.tinyOff[k])
 					i++
 					continue
 				}
 				if fresh {
-					j.atomLens |= 1 << (bl - 1)
+					j.atomEntered(v)
 				}
 			}
 			j.inline.tinyOff[i] = pos
