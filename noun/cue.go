@@ -66,6 +66,7 @@ func Cue(b []byte) (Noun, error) {
 	}
 	var d decoder
 	d.init(b, make([]uint64, d.bufWords(b)))
+	d.bigs.start(nil, bigPairChunk)
 	if 1<<d.cells.shift == cueSlabCells {
 		d.cells.group = new(cueGroup)
 	}
@@ -74,7 +75,7 @@ func Cue(b []byte) (Noun, error) {
 		return Zero, err
 	}
 	if g := d.cells.group; g != nil {
-		g.bigs = d.bigs
+		g.bigs = d.bigs.chunks
 	}
 	return r, nil
 }
@@ -88,7 +89,14 @@ type frame struct {
 
 // run decodes the noun at offset 0 with an explicit stack.
 func (d *decoder) run() (Noun, error) {
-	stack := make([]frame, 0, 32)
+	// A list is as deep as it is long (a %play writ: hundreds of events):
+	// start with room for about one open cell per 16 input bytes, so
+	// that a long list does not regrow the stack at every doubling.
+	var inline [32]frame
+	stack := inline[:0]
+	if want := min(d.nbits/128, 4096); want > uint64(len(inline)) {
+		stack = make([]frame, 0, want)
+	}
 	pos := uint64(0)
 	for {
 		if pos >= d.nbits {
@@ -140,11 +148,11 @@ func (d *decoder) run() (Noun, error) {
 // zero words, so peek at any offset up to nbits reads zeros past the end
 // rather than faulting; cells, and the offsets where cells and atoms of at
 // most 64 bits started, are in cells; atoms encoded in more than 64 bits
-// are in bigs in increasing offset order.
+// are in bigs.
 type decoder struct {
 	words []uint64
 	nbits uint64
-	bigs  []bigEntry
+	bigs  cueBigs
 	cells cellArena
 }
 
@@ -233,7 +241,7 @@ func (d *decoder) atom(pos, w uint64) (Noun, uint64, error) {
 	// Kept by offset even when high zero bits make it direct: decoding a
 	// wide encoding again for every backref would cost its width each time.
 	n := d.readBig(start, b)
-	d.bigs = append(d.bigs, bigEntry{pos: pos, n: n})
+	d.bigs.add(pos, n)
 	return n, start + b, nil
 }
 
@@ -278,7 +286,7 @@ func (d *decoder) readBig(start, b uint64) Noun {
 	if nw == 2 {
 		// Two words (an @da, a 128-bit hash) share one allocation with
 		// their header.
-		pair = new(bigPair)
+		pair = d.bigs.pair()
 		ws = pair.w[:]
 	} else {
 		ws = make([]uint64, nw)
@@ -352,18 +360,4 @@ func (d *decoder) backref(pos uint64) (Noun, uint64, error) {
 }
 
 // findBig returns the big atom that started at offset k, if any.
-func (d *decoder) findBig(k uint64) (Noun, bool) {
-	lo, hi := 0, len(d.bigs)
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		if d.bigs[mid].pos < k {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
-	if lo < len(d.bigs) && d.bigs[lo].pos == k {
-		return d.bigs[lo].n, true
-	}
-	return Zero, false
-}
+func (d *decoder) findBig(k uint64) (Noun, bool) { return d.bigs.find(k) }

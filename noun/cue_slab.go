@@ -52,7 +52,7 @@ type cueSlab struct {
 // cueGroup holds everything the cells of one big Cue can point to.
 type cueGroup struct {
 	slabs []*cueSlab
-	bigs  []bigEntry
+	bigs  [][]bigEntry
 }
 
 // newSlab returns a fresh slab of 1 << a.shift cells: a cueSlab if a has a

@@ -34,6 +34,9 @@ type cueScratch struct {
 	cells [1 << cueSmallShift]cellNode
 	slabs [4][]cellNode
 	bigs  [cueSmallBigs]bigEntry
+	// bigList is the list of chunks of big atoms: s.bigs, then any on
+	// the heap (appended beyond it, so never here).
+	bigList [1][]bigEntry
 }
 
 // cueScratches holds *cueScratch values, each used by one Cue at a time.
@@ -45,7 +48,8 @@ func cueSmall(b []byte) (Noun, error) {
 	var d decoder
 	used := d.bufWords(b)
 	d.init(b, s.buf[:used])
-	d.bigs = s.bigs[:0]
+	s.bigList[0] = s.bigs[:0]
+	d.bigs.start(s.bigList[:], 0)
 	a := &d.cells
 	a.shift = cueSmallShift
 	a.slabs = append(s.slabs[:0], s.cells[:])
@@ -61,7 +65,7 @@ func cueSmall(b []byte) (Noun, error) {
 	if len(a.slabs) > 1 {
 		clear(s.slabs[1:])
 	}
-	clear(s.bigs[:min(len(d.bigs), len(s.bigs))])
+	clear(s.bigs[:len(d.bigs.chunks[0])])
 	cueScratches.Put(s)
 	if err != nil {
 		return Zero, err

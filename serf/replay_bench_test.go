@@ -134,3 +134,19 @@ func reportRate(b *testing.B, n int) {
 	b.ReportMetric(evs/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/1e3/evs, "µs/event")
 }
+
+// BenchmarkCuePlay is the serf's cue of one %play writ of 500 replayed
+// events, per event: the part of a replay's cost that the in-process
+// compute rate does not include.
+func BenchmarkCuePlay(b *testing.B) {
+	const batch = 500
+	frame := noun.Jam(ipc.Play{Eve: 2, Events: replayJobs(1000, batch)}.Noun())
+	b.SetBytes(int64(len(frame)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := noun.Cue(frame); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/batch, "ns/event")
+}
