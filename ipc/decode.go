@@ -1,6 +1,7 @@
 package ipc
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -52,6 +53,19 @@ func (d decoder) u64(n noun.Noun, field string) (uint64, error) {
 		return 0, d.fail(field, "atom < 2^64", n)
 	}
 	return v, nil
+}
+
+// version checks that n is an atom and returns it, or math.MaxUint64 for
+// one of more than 64 bits: a version is only compared, and a king must
+// not fail on a version it would ignore.
+func (d decoder) version(n noun.Noun, field string) (uint64, error) {
+	if !n.IsAtom() {
+		return 0, d.fail(field, "atom", n)
+	}
+	if v, ok := n.Word(); ok {
+		return v, nil
+	}
+	return math.MaxUint64, nil
 }
 
 // mug checks that n is an atom below 2^32.

@@ -2,6 +2,7 @@ package ipc
 
 import (
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -55,9 +56,9 @@ func TestDecodePleaMalformed(t *testing.T) {
 		{"[%ripe 1]", "ripe.ver: want cell [ver eve mug], got atom 1"},
 		{"[%ripe [1 141] 0 0]", "ripe.hon: want cell [hon nok], got atom 141"},
 		{"[%ripe [1 141 4] 0]", "ripe.eve: want cell [eve mug], got atom 0"},
-		{"[%ripe [[1 1] 141 4] 0 0]", "ripe.pro: want atom < 2^64, got cell"},
-		{"[%ripe [1 [1 1] 4] 0 0]", "ripe.hon: want atom < 2^64, got cell"},
-		{"[%ripe [1 141 [4 4]] 0 0]", "ripe.nok: want atom < 2^64, got cell"},
+		{"[%ripe [[1 1] 141 4] 0 0]", "ripe.pro: want atom, got cell"},
+		{"[%ripe [1 [1 1] 4] 0 0]", "ripe.hon: want atom, got cell"},
+		{"[%ripe [1 141 [4 4]] 0 0]", "ripe.nok: want atom, got cell"},
 		{"[%ripe [1 141 4] 0x1.0000.0000.0000.0000 0]", "ripe.eve: want atom < 2^64, got atom of 65 bits"},
 		{"[%ripe [1 141 4] 0 0x1.0000.0000]", "ripe.mug: want atom < 2^32, got atom 4294967296"},
 		{"[%live 1]", "live: want ~, got atom 1"},
@@ -143,4 +144,16 @@ func TestDecodeWritAsPlea(t *testing.T) {
 			t.Errorf("writ %v decoded as plea %v", w, p)
 		}
 	}
+}
+
+// TestDecodeRipeWideVersions: the versions of a %ripe may be atoms of any
+// size (the 2020-2021 kings ignore hon and only compare pro with 1); one
+// wider than 64 bits decodes as math.MaxUint64 rather than failing.
+func TestDecodeRipeWideVersions(t *testing.T) {
+	p, err := DecodePlea(kingtest.MustParse(t, "[%ripe [1 0x1.0000.0000.0000.0000.0000 4] 7 8]"))
+	require.NoError(t, err)
+	require.Equal(t, Ripe{Proto: 1, Hon: math.MaxUint64, Nock: 4, Eve: 7, Mug: 8}, p)
+	p, err = DecodePlea(kingtest.MustParse(t, "[%ripe [0x1.0000.0000.0000.0001 141 0x1.0000.0000.0000.0000] 0 0]"))
+	require.NoError(t, err)
+	require.Equal(t, Ripe{Proto: math.MaxUint64, Hon: 141, Nock: math.MaxUint64}, p)
 }

@@ -22,7 +22,8 @@ type Plea interface {
 // exactly once: the protocol version (Proto, 1), the Hoon and Nock versions
 // (Hon, Nock; 2020–2021 serfs send 141 and 4) and the event number and mug
 // of the state it loaded (0 and 0 for an empty serf). Decoding does not
-// check the versions; the king decides what it accepts.
+// check the versions, which may be any atoms (one wider than 64 bits
+// decodes as math.MaxUint64); the king decides what it accepts.
 type Ripe struct {
 	Proto, Hon, Nock uint64
 	Eve              uint64

@@ -50,13 +50,13 @@ func (d decoder) ripe(n noun.Noun) (Plea, error) {
 		return nil, err
 	}
 	var p Ripe
-	if p.Proto, err = d.u64(v[0], "ripe.pro"); err != nil {
+	if p.Proto, err = d.version(v[0], "ripe.pro"); err != nil {
 		return nil, err
 	}
-	if p.Hon, err = d.u64(v[1], "ripe.hon"); err != nil {
+	if p.Hon, err = d.version(v[1], "ripe.hon"); err != nil {
 		return nil, err
 	}
-	if p.Nock, err = d.u64(v[2], "ripe.nok"); err != nil {
+	if p.Nock, err = d.version(v[2], "ripe.nok"); err != nil {
 		return nil, err
 	}
 	if p.Eve, err = d.u64(f[1], "ripe.eve"); err != nil {

@@ -20,6 +20,12 @@ var (
 	// frame) while the king still expects a plea. It usually means the serf
 	// died; the error returned then also wraps the *ExitError.
 	ErrConnectionClosed = errors.New("king: serf connection closed")
+	// ErrBadPleaFrame is a serf whose output is not a stream of frames: a
+	// frame header of length zero, a newt header whose tag is not 0x00, or
+	// a length beyond the limit, as unframed text on stdout reads. The
+	// error also wraps the ipc error (ipc.ErrZeroLength, ipc.ErrBadTag or
+	// ipc.ErrFrameTooLarge).
+	ErrBadPleaFrame = errors.New("king: the serf's output is not a stream of frames")
 	// ErrRipeTimeout is a serf that sent no %ripe within Config.RipeTimeout.
 	// The process has been killed and reaped when Start returns it.
 	ErrRipeTimeout = errors.New("king: timed out waiting for the serf's %ripe")

@@ -2,6 +2,8 @@ package king
 
 import (
 	"context"
+	"encoding/hex"
+	"fmt"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -139,6 +141,43 @@ func TestFakeStartFailures(t *testing.T) {
 			}
 			awaitDeath(t, deaths)
 			require.NotZero(t, pids.get(), "fake wrote no pid line")
+			requirePidGone(t, pids.get())
+		})
+	}
+}
+
+// Output that is not framed at all fails Start with ErrBadPleaFrame (and
+// the ipc error saying how), and the process is reaped.
+func TestFakeStartUnframedOutput(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		out  string
+		want error
+	}{
+		{"hello, this is not a frame\n", ipc.ErrFrameTooLarge},
+		{"\x00\x00\x00\x00\x00", ipc.ErrZeroLength},
+		{"\x00\x05\x00\x00\x00garbage", nil}, // a newt frame that does not cue
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("%q", tc.out), func(t *testing.T) {
+			t.Parallel()
+			cfg := fakeConfig(t, modeBytes)
+			cfg.Env = append(cfg.Env, fakeBytesEnv+"="+hex.EncodeToString([]byte(tc.out)))
+			var pids pidCatcher
+			cfg.OnStderr = pids.line
+			onDeath, deaths := deathWatch(t)
+			cfg.OnDeath = onDeath
+			s, _, err := Start(context.Background(), cfg)
+			require.Nil(t, s)
+			if tc.want != nil {
+				require.ErrorIs(t, err, ErrBadPleaFrame)
+				require.ErrorIs(t, err, tc.want)
+			} else {
+				var bad *BadPleaAtomError
+				require.ErrorAs(t, err, &bad)
+				require.NotErrorIs(t, err, ErrBadPleaFrame)
+			}
+			awaitDeath(t, deaths)
 			requirePidGone(t, pids.get())
 		})
 	}

@@ -86,7 +86,7 @@ func requireDocumented(t *testing.T, err error) {
 	switch {
 	case errors.Is(err, ErrConnectionClosed), errors.Is(err, ErrRipeTimeout),
 		errors.As(err, &atom), errors.As(err, &nn), errors.As(err, &un), errors.As(err, &proto),
-		errors.Is(err, ipc.ErrZeroLength), errors.Is(err, ipc.ErrBadTag), errors.Is(err, ipc.ErrFrameTooLarge):
+		errors.Is(err, ErrBadPleaFrame):
 	default:
 		t.Fatalf("undocumented error %T: %v", err, err)
 	}

@@ -217,6 +217,8 @@ func pleaReadError(err error) error {
 			return ErrConnectionClosed
 		}
 		return fmt.Errorf("%w: %w", ErrConnectionClosed, err)
+	case errors.Is(err, ipc.ErrZeroLength), errors.Is(err, ipc.ErrBadTag), errors.Is(err, ipc.ErrFrameTooLarge):
+		return fmt.Errorf("%w: %w", ErrBadPleaFrame, err)
 	case errors.As(err, &bad):
 		return &BadPleaAtomError{Frame: bad.Frame, Err: err}
 	case errors.As(err, &dec):

@@ -40,7 +40,7 @@ func timeoutFlag(usage string) cli.Flag {
 // at most max of them in all (max < 0: no limit).
 func clientArgs(c *cli.Context, min, max int) (string, []string, error) {
 	n := c.NArg()
-	usage := fmt.Sprintf("(usage: king %s %s)", c.Command.FullName(), c.Command.ArgsUsage)
+	usage := fmt.Sprintf("(usage: king %s %s)", commandPath(c), c.Command.ArgsUsage)
 	switch {
 	case n < min:
 		return "", nil, fmt.Errorf("want %d argument(s), got %d %s", min, n, usage)

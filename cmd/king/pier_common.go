@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -38,16 +39,28 @@ func serfFlag() cli.Flag {
 	}
 }
 
+// commandPath is the command as typed after `king`, such as "log verify"
+// (cli.Command.FullName gives only "verify" for a subcommand).
+func commandPath(c *cli.Context) string {
+	var names []string
+	for _, x := range c.Lineage() {
+		if x.Command != nil && x.Command.Name != "" && x.Command.Name != x.App.Name {
+			names = append([]string{x.Command.Name}, names...)
+		}
+	}
+	return strings.Join(names, " ")
+}
+
 // pierArg returns the command's one positional argument, the pier
 // directory, or a usage error.
 func pierArg(c *cli.Context) (string, error) {
 	switch c.NArg() {
 	case 0:
-		return "", fmt.Errorf("missing <pier> argument (see `king %s --help`)", c.Command.FullName())
+		return "", fmt.Errorf("missing <pier> argument (see `king %s --help`)", commandPath(c))
 	case 1:
 	default:
 		return "", fmt.Errorf("want one <pier> argument, got %d: %q (see `king %s --help`)",
-			c.NArg(), c.Args().Slice(), c.Command.FullName())
+			c.NArg(), c.Args().Slice(), commandPath(c))
 	}
 	dir := c.Args().First()
 	if dir == "" {

@@ -28,7 +28,7 @@ func newCommand() *cli.Command {
 			"FILE is the jam of [%pill name boot-formulas kernel-ova userspace-ova] (an\n" +
 			"Urbit pill; boots a fake ship only, so --fake is required) or the jam of a bare\n" +
 			"boot list, as testdata/kernels/*.pill are (logged as it is).\n\n" +
-			"SHIP is a decimal number (0 is ~zod); @p names are not parsed yet.",
+			"SHIP is a @p (~zod, ~sampel-palnet) or a decimal number (0 is ~zod).",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "pill", Required: true, Usage: "boot from the pill in `FILE`"},
 			&cli.StringFlag{Name: "fake", Usage: "boot the fake (development) ship `SHIP` (a @p such as ~zod, or a number)"},

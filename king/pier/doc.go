@@ -79,7 +79,8 @@
 // A serf that dies is restarted after a backoff that doubles from
 // BackoffMin to BackoffMax with each death within RestartWindow; more than
 // MaxRestarts deaths within the window end Run with a *RestartLimitError
-// carrying the serf's last stderr lines. A mug mismatch during a replay is
+// carrying the serf's last stderr lines. A mug mismatch during a replay,
+// or between a loaded snapshot and the mug logged for its event, is
 // logged and reported (NoticeMugMismatch) and the pier runs on: the log,
 // not the serf, is the truth.
 //

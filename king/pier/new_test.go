@@ -43,7 +43,7 @@ func TestNewFromTaggedPill(t *testing.T) {
 	job, err := noun.Cue(logged[4].Jam)
 	require.NoError(t, err)
 	boot, _ := job.Slot(7)
-	require.True(t, noun.Equal(noun.T(noun.Cord("boot"), noun.Zero, noun.Cord("fake"), who), boot), "%s", boot)
+	require.True(t, noun.Equal(noun.T(noun.Cord("boot"), noun.One, noun.Cord("fake"), who), boot), "%s", boot)
 
 	// A replay of the log from nothing rebuilds the booted state.
 	rr, err := Replay(context.Background(), dir, ReplayOptions{Serf: serfConfig(t)})

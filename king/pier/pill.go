@@ -136,7 +136,8 @@ func parseTaggedPill(rest noun.Noun) (Pill, error) {
 // the boot formulas raw (life = their count); then, each as [now ovum]
 // with dates 2^48 apart from BootParams.Now, [[0 %arvo ~] [%whom who]],
 // [[0 %arvo ~] [%wack entropy]], the kernel ova, [[%d %term '1' ~] [%boot
-// & [%fake who]]] (lite = &) and the userspace ova. Only a fake ship can be
+// | [%fake who]]] and the userspace ova. Lite is | (no), Urbit's default:
+// its runtime sets it only for a lite boot (-l), which king does not offer. Only a fake ship can be
 // booted this way (ErrLiveShip).
 func (p Pill) Sequence(bp BootParams) (events []noun.Noun, life uint64, err error) {
 	if len(p.Formulas) == 0 {
@@ -165,7 +166,7 @@ func (p Pill) Sequence(bp BootParams) (events []noun.Noun, life uint64, err erro
 		noun.T(arvo, noun.Cord("wack"), entropy))
 	ova = append(ova, p.Kernel...)
 	vent := noun.T(noun.Cord("fake"), bp.Who)
-	ova = append(ova, noun.T(noun.Path("d", "term", "1"), noun.Cord("boot"), noun.Loob(true), vent))
+	ova = append(ova, noun.T(noun.Path("d", "term", "1"), noun.Cord("boot"), noun.Loob(false), vent))
 	ova = append(ova, p.User...)
 
 	events = make([]noun.Noun, 0, len(p.Formulas)+len(ova))

@@ -53,7 +53,7 @@ func TestLoadPillTagged(t *testing.T) {
 		noun.T(arvo, noun.Cord("whom"), who),
 		noun.T(arvo, noun.Cord("wack"), entropy),
 		kova,
-		noun.T(term, noun.Cord("boot"), noun.Zero, noun.Cord("fake"), who),
+		noun.T(term, noun.Cord("boot"), noun.One, noun.Cord("fake"), who), // lite = | (no), as Urbit
 		uova,
 	}
 	require.Len(t, events, 2+len(wantOva))

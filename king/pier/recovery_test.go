@@ -271,6 +271,27 @@ func TestRunReportsMugMismatchAndRunsOn(t *testing.T) {
 	require.NoError(t, rp.stop())
 }
 
+// A snapshot whose mug differs from the one logged for its event is
+// reported as a mismatch at start, and the pier runs on.
+func TestRunReportsSnapshotMugMismatch(t *testing.T) {
+	dir, mugs := pierWithEvents(t, 3)
+	info, err := Info(dir)
+	require.NoError(t, err)
+	require.Equal(t, uint64(4), info.SnapshotEvent)
+	setMug(t, dir, 4, mugs[2]^1)
+	var ns notices
+	rp := runPier(t, dir, RunOptions{OnNotice: ns.add, Progress: func(Progress) { t.Error("no replay expected") }})
+	mm := ns.of(NoticeMugMismatch)
+	require.Len(t, mm, 1)
+	var mugErr *ReplayMugError
+	require.True(t, errors.As(mm[0].Err, &mugErr))
+	require.Equal(t, Mismatch{Eve: 4, Want: mugs[2] ^ 1, Got: mugs[2]}, mugErr.Mismatch)
+	res, err := rp.p.Inject(context.Background(), ovum(60))
+	require.NoError(t, err)
+	require.Equal(t, uint64(5), res.Eve)
+	require.NoError(t, rp.stop())
+}
+
 func TestShutdownDuringCatchUp(t *testing.T) {
 	dir, _ := pierWithEvents(t, 30)
 	require.NoError(t, os.RemoveAll(Layout{Dir: dir}.Chk()))

@@ -88,6 +88,7 @@ func (st *starter) start(ctx context.Context, movedAside *bool) (*king.Serf, kin
 		default:
 			last, _ := st.log.Last()
 			if info.Eve <= last {
+				st.checkSnapshotMug(info)
 				return s, info, nil
 			}
 			st.stop(s)
@@ -207,6 +208,22 @@ func (st *starter) repairTail(ctx context.Context) (eventlog.TailCut, error) {
 func (st *starter) mismatch(m Mismatch) {
 	notify(st.logger, st.notice, Notice{Kind: NoticeMugMismatch, Eve: m.Eve, Err: &ReplayMugError{m},
 		Msg: fmt.Sprintf("replay: event %d: the log recorded mug %#08x, the serf computed %#08x", m.Eve, m.Want, m.Got)})
+}
+
+// checkSnapshotMug compares the mug of the state the serf loaded with the
+// mug logged for its event, when the log knows it (not 0, as for boot
+// events), and reports a difference as a replay's is reported: the
+// snapshot does not match the log's history, and the log is the truth. A
+// log that cannot be read there is left for the replay to find.
+func (st *starter) checkSnapshotMug(info king.Info) {
+	if info.Eve == 0 {
+		return
+	}
+	evs, err := st.log.Read(info.Eve, 1)
+	if err != nil || len(evs) == 0 || evs[0].Mug == 0 || evs[0].Mug == info.Mug {
+		return
+	}
+	st.mismatch(Mismatch{Eve: info.Eve, Want: evs[0].Mug, Got: info.Mug})
 }
 
 // stop stops a serf, bounded by its ExitTimeout.
