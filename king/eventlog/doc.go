@@ -6,8 +6,9 @@
 //
 // The log is one go.etcd.io/bbolt file, data.db, in the log directory
 // (normally <pier>/.urb/log). It holds the same logical content as the LMDB
-// logs of Urbit's C runtime and of urbit-king, so an import from theirs is a
-// straight copy of keys and values:
+// logs of Urbit's C runtime and of urbit-king, so an import from theirs
+// copies every value unchanged and converts only the event keys (see
+// below):
 //
 //   - bucket META: keys are ASCII strings; values are minimal little-endian
 //     atom bytes. "version" = 1; "who" = the ship (an atom of at most 128
