@@ -47,8 +47,12 @@ func (s *serf) play(ctx context.Context, w ipc.Play) error {
 		}
 		if crash != nil {
 			s.log.Info("replay crashed", zap.Uint64("eve", s.eve+1), zap.String("mote", crash.Mote))
+			goof, err := s.goofOf(ctx, crash)
+			if err != nil {
+				return err
+			}
 			// The state stays that of the last event that succeeded.
-			return s.send(ipc.PlayBail{Eve: s.eve, Mug: s.currentMug(), Goof: goofOf(crash)})
+			return s.send(ipc.PlayBail{Eve: s.eve, Mug: s.currentMug(), Goof: goof})
 		}
 		s.commit(next)
 	}
@@ -68,7 +72,11 @@ func (s *serf) boot(ctx context.Context, events []noun.Noun, start time.Time) er
 	}
 	if crash != nil {
 		s.log.Info("boot crashed", zap.String("mote", crash.Mote))
-		return s.send(ipc.PlayBail{Eve: 0, Mug: 0, Goof: goofOf(crash)})
+		goof, err := s.goofOf(ctx, crash)
+		if err != nil {
+			return err
+		}
+		return s.send(ipc.PlayBail{Eve: 0, Mug: 0, Goof: goof})
 	}
 	s.eve, s.kernel, s.mug = uint64(len(events)), kernel, noun.Mug(kernel)
 	s.log.Info("booted", zap.Uint64("eve", s.eve), zap.Uint32("mug", s.mug))
@@ -110,8 +118,11 @@ func (s *serf) work(ctx context.Context, w ipc.Work) error {
 		}
 		return s.send(ipc.WorkDone{Eve: s.eve, Mug: s.currentMug(), Effects: effects})
 	}
-	first := goofOf(crash)
-	crud, err := nock.Crud(w.Job, crash.Goof())
+	first, err := s.goofOf(ctx, crash)
+	if err != nil {
+		return err
+	}
+	crud, err := nock.Crud(w.Job, first.Noun())
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrBadJob, err)
 	}
@@ -131,7 +142,11 @@ func (s *serf) work(ctx context.Context, w ipc.Work) error {
 		return s.send(ipc.WorkSwap{Eve: s.eve, Mug: s.currentMug(), Job: crud, Effects: effects})
 	}
 	s.log.Info("work bailed", zap.Uint64("eve", eve), zap.String("mote", crash.Mote), zap.String("first", first.Mote))
-	return s.send(ipc.WorkBail{Goofs: []ipc.Goof{goofOf(crash), first}})
+	second, err := s.goofOf(ctx, crash)
+	if err != nil {
+		return err
+	}
+	return s.send(ipc.WorkBail{Goofs: []ipc.Goof{second, first}})
 }
 
 // poke computes one event against the current kernel within mil
@@ -164,7 +179,11 @@ func (s *serf) peek(ctx context.Context, w ipc.Peek) error {
 		return err
 	}
 	if crash != nil {
-		return s.send(ipc.PeekBail{Goof: goofOf(crash)})
+		goof, err := s.goofOf(ctx, crash)
+		if err != nil {
+			return err
+		}
+		return s.send(ipc.PeekBail{Goof: goof})
 	}
 	if !isUnitCask(res) {
 		return s.send(ipc.PeekBail{Goof: exitGoof("serf: peek product is not a (unit (cask))")})
@@ -223,9 +242,6 @@ func withMil(ctx context.Context, mil uint64) (context.Context, context.CancelFu
 	}
 	return context.WithTimeout(ctx, time.Duration(mil)*time.Millisecond)
 }
-
-// goofOf is the goof a crash is reported as.
-func goofOf(c *nock.Crash) ipc.Goof { return ipc.Goof{Mote: c.Mote, Tang: c.Tang()} }
 
 // exitGoof is an %exit goof whose trace is one line of text.
 func exitGoof(msg string) ipc.Goof {

@@ -1,6 +1,7 @@
 package serf_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/kingserf/king/ipc"
 	"github.com/kingserf/king/noun"
 	"github.com/kingserf/king/serf"
+	"github.com/kingserf/king/serf/kernels"
 	"github.com/kingserf/king/serf/nock"
 )
 
@@ -63,9 +65,10 @@ func TestCrudSwapAndBail(t *testing.T) {
 	swap := requireSwap(t, c.work(0, crash), 2, crash, "exit")
 	g, err := ipc.DecodeGoof(swap.Job.Tail().Tail().Tail().Head())
 	require.NoError(t, err)
-	lines, err := noun.RenderTang(g.Tang, 80)
-	require.NoError(t, err)
-	require.Equal(t, []string{"crashy: %crash card"}, lines)
+	// The tang is the kernel's +mook's, as Urbit's serf makes it: crashy's
+	// renders nothing. The interpreter's rendering goes out as a %flog.
+	require.True(t, g.Tang.IsZero(), "tang %s", noun.String(g.Tang))
+	require.Contains(t, c.flogs(), "serf: %exit crash trace:\ncrashy: %crash card")
 	require.Contains(t, c.flogs(), "serf: event 2 crashed (%exit); retrying as %crud")
 
 	twice := j.job(tagged("crash-twice"))
@@ -74,9 +77,8 @@ func TestCrudSwapAndBail(t *testing.T) {
 	require.True(t, ok, "want %%work %%bail, got %s", p)
 	require.Equal(t, []string{"exit", "exit"}, goofMotes(bail.Goofs))
 	// The replacement's goof comes first.
-	lines, err = noun.RenderTang(bail.Goofs[0].Tang, 80)
-	require.NoError(t, err)
-	require.Equal(t, []string{"crashy: %crud of %crash-twice"}, lines)
+	require.True(t, bail.Goofs[0].Tang.IsZero())
+	require.Contains(t, c.flogs(), "serf: %exit crash trace:\ncrashy: %crud of %crash-twice")
 
 	done := c.workDone(j.job(tagged("fine")))
 	require.Equal(t, uint64(3), done.Eve, "a bail consumes no event number")
@@ -87,6 +89,48 @@ func TestCrudSwapAndBail(t *testing.T) {
 
 // TestSlogPlea checks that a %slog hint reaches the king as a %slog plea
 // before the event's reply.
+// TestGoofTangFromKernelMook: the goof's tang is what the kernel's +mook
+// makes of [2 trace], the raw frames innermost first. This kernel's mook
+// hands the frames back as they came.
+func TestGoofTangFromKernelMook(t *testing.T) {
+	crashy := kernels.Crashy()
+	_, peekPoke, _ := crashy.Battery.Tail().Uncell()
+	identity := kernels.Gate(kernels.Slot(6)) // [2 tax] -> [2 tax]
+	wish := kernels.Const(kernels.Gate(kernels.Const(identity)))
+	k := kernels.Kernel{Name: "mirror", Battery: noun.T(kernels.Const(noun.Zero), wish, peekPoke), State: crashy.State}
+	p := runInProcess(t, context.Background(), serf.Config{Pier: t.TempDir()})
+	require.IsType(t, ipc.Ripe{}, p.recv())
+	p.send(ipc.Play{Eve: 1, Events: mustList(t, k.BootList())})
+	require.IsType(t, ipc.PlayDone{}, p.recv())
+	var j jobs
+	crash := j.job(tagged("crash"))
+	p.send(ipc.Work{Job: crash})
+	swap := requireSwap(t, p.recv(), 2, crash, "exit")
+	g, err := ipc.DecodeGoof(swap.Job.Tail().Tail().Tail().Head())
+	require.NoError(t, err)
+	want := noun.T(noun.T(noun.Cord("lose"), noun.Cord("crashy: %crash card")), noun.Zero)
+	require.True(t, noun.Equal(want, g.Tang), "tang %s", noun.String(g.Tang))
+
+	// Nested frames reach +mook innermost first: a poke that always
+	// crashes inside two %lose hints bails with that trace twice.
+	poke := kernels.GateArm(kernels.HintClue("lose", kernels.Const(noun.Cord("outer")),
+		kernels.HintClue("lose", kernels.Const(noun.Cord("inner")), kernels.Crash())))
+	peek, _, _ := peekPoke.Uncell()
+	k = kernels.Kernel{Name: "mirror2", Battery: noun.T(kernels.Const(noun.Zero), wish, peek, poke)}
+	p = runInProcess(t, context.Background(), serf.Config{Pier: t.TempDir()})
+	require.IsType(t, ipc.Ripe{}, p.recv())
+	p.send(ipc.Play{Eve: 1, Events: mustList(t, k.BootList())})
+	require.IsType(t, ipc.PlayDone{}, p.recv())
+	p.send(ipc.Work{Job: j.job(tagged("x"))})
+	pl := p.recv()
+	bail, ok := pl.(ipc.WorkBail)
+	require.True(t, ok, "want %%work %%bail, got %s", pl)
+	want = noun.T(noun.T(noun.Cord("lose"), noun.Cord("inner")), noun.T(noun.Cord("lose"), noun.Cord("outer")), noun.Zero)
+	for i, g := range bail.Goofs {
+		require.True(t, noun.Equal(want, g.Tang), "goof %d tang %s", i, noun.String(g.Tang))
+	}
+}
+
 func TestSlogPlea(t *testing.T) {
 	c := startSerf(t, t.TempDir(), childOpts{})
 	c.ripe()

@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,8 +66,9 @@ func TestClientPokeCrashes(t *testing.T) {
 	_, stderr, code = kingRun(t, "", "poke", d.dir, "[[%t ~] %crash-twice ~]")
 	require.Equal(t, 1, code)
 	require.Contains(t, stderr, "the event crashed and was not committed")
-	require.Contains(t, stderr, "%exit")
-	require.Contains(t, stderr, "crashy: %crash-twice card")
+	// Both goofs, with the tangs crashy's +mook renders: none (the serf's
+	// own rendering of the trace goes to the running king's log).
+	require.Equal(t, 2, strings.Count(stderr, "%exit"), stderr)
 	d.stop(t)
 	require.Equal(t, uint64(3), pierInfo(t, d.dir).Events, "the bailed event is not in the log")
 }

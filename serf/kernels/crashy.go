@@ -5,7 +5,7 @@ import "github.com/kingserf/king/noun"
 // Crashy returns the crashy kernel, a counter (state, effects and peek as
 // Counter) that misbehaves on chosen cards, by the card's tag:
 //
-//   - %crash: crashes (%exit) with the trace leaf "crashy: %crash card"; the
+//   - %crash: crashes (%exit) with the trace frame [%lose 'crashy: %crash card']; the
 //     serf's %crud retry of it succeeds, so the event ends in %swap.
 //   - %crash-twice: crashes the same way, and so does its %crud retry, so
 //     the event ends in %bail.
@@ -40,8 +40,9 @@ func Crashy() Kernel {
 	}
 }
 
-// crashWith crashes with msg as a %lose trace frame, so the goof's tang is
-// [[%leaf msg] ~].
+// crashWith crashes with msg as a %lose trace frame, which the serf renders
+// as [%leaf msg] in its %flog (the goof's tang is what mookWish makes of
+// the frame: ~).
 func crashWith(msg string) noun.Noun {
 	return HintClue("lose", Const(noun.Cord(msg)), Crash())
 }

@@ -51,8 +51,9 @@ func battery(wish, peek, poke noun.Noun) noun.Noun {
 
 // mookWish is the wish arm of every kernel here: whatever is wished for, it
 // produces a gate that, given a tone, produces [%2 ~], a rendered trace with
-// no tanks. The serf renders traces itself, so this only has to be callable
-// the way Urbit's serf calls "mook".
+// no tanks. A serf renders a crash's goof with it, as Urbit's does, so the
+// goofs of these kernels have empty tangs, whichever serf runs them; ours
+// also sends its own rendering of the trace as a %flog.
 func mookWish() noun.Noun {
 	renderNothing := Gate(Const(noun.Cell(noun.Atom(2), noun.Zero)))
 	return Const(Gate(Const(renderNothing)))

@@ -37,8 +37,10 @@
 // formula, ...), "intr" (Config.Interrupt was raised or the context was
 // cancelled), "alrm" (the context's deadline passed or Config.StepLimit was
 // reached), "meme" (Config.MemoryBudget was exceeded) or "fail" (an internal
-// error, which would be a bug). Crash.Goof gives the goof noun [mote tang]
-// the serf reports to the king.
+// error, which would be a bug). Crash.Goof gives a goof noun [mote tang]
+// with the interpreter's own rendering of the trace; the serf instead
+// renders Crash.Frames with the kernel's +mook, as Urbit's serf does, and
+// uses this rendering only where no +mook is at hand.
 //
 // # Hints
 //
@@ -52,7 +54,8 @@
 //     eviction policy). Config.CacheSize bounds the entries; 0 disables it.
 //   - %spot, %mean, %hunk, %lose (dynamic): the clue is kept as a trace frame
 //     while the body runs; if the computation crashes, the trace frames still
-//     on the stack become the goof's tang, outermost first: %spot renders as
+//     on the stack become Crash.Frames and are rendered, outermost first,
+//     into Crash.Trace: %spot renders as
 //     the leaf "/a/b:<[1 2].[3 4]>", %lose and cord %mean clues as leaves,
 //     %hunk and tank %mean clues as themselves, and a %mean trap (a core) is
 //     run for its tank, left out if it crashes (see Crash).
