@@ -23,7 +23,8 @@ func serfCommand() *cli.Command {
 		Description: "Speaks the king/serf protocol (version 1) on stdin and stdout. <key> may be\n" +
 			"\"\"; <flags> is a decimal bit set; <rock-event> 0 loads the snapshot, N > 0\n" +
 			"loads .urb/roc/N.jam. Legacy framing unless " + serf.FramingEnv + "=newt.\n" +
-			"Exit status 1 on bad input, 3 when the snapshot or rock is unusable.",
+			"Exit status 1 on bad input (a missing rock included), 3 when the snapshot,\n" +
+			"or a rock that exists, is unusable.",
 		// Every argument is positional: a <flags> or <key> that looks like
 		// an option must not be taken for one.
 		SkipFlagParsing: true,
