@@ -190,3 +190,19 @@ func TestPierMaintCommands(t *testing.T) {
 	require.Equal(t, 0, code)
 	require.Contains(t, out, "final mug "+info.LastMug)
 }
+
+// TestInfoLockedWithoutKing: a log locked by something that does not answer
+// on the control socket (here this test, holding bbolt's lock) is reported
+// as running, at once, with exit status 3.
+func TestInfoLockedWithoutKing(t *testing.T) {
+	dir := newTestPier(t, "counter")
+	db, err := bolt.Open(filepath.Join(pier.Layout{Dir: dir}.Log(), eventlog.FileName), 0o600, nil)
+	require.NoError(t, err)
+	defer db.Close()
+	for _, args := range [][]string{{"info", dir}, {"info", "--json", dir}} {
+		out, stderr, code := kingRun(t, "", args...)
+		require.Equal(t, exitLocked, code, stderr)
+		require.Empty(t, out)
+		require.Contains(t, stderr, "pier "+dir+" is running")
+	}
+}

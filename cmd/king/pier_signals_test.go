@@ -43,13 +43,31 @@ func TestPierSIGTERMAndSIGINT(t *testing.T) {
 }
 
 // TestPierSecondKingRefused: a second king, and every read-only command,
-// answers at once naming the running king's pid.
+// answers at once naming the running king's pid; `king info` answers with
+// the running king's figures.
 func TestPierSecondKingRefused(t *testing.T) {
 	dir := newTestPier(t, "counter")
+	before := pierInfo(t, dir)
+	require.False(t, before.Running)
 	k, _ := runningKing(t, dir)
 	pid := strconv.Itoa(k.cmd.Process.Pid)
+	t.Run("info", func(t *testing.T) {
+		info := pierInfo(t, dir)
+		require.True(t, info.Running)
+		require.Equal(t, k.cmd.Process.Pid, info.KingPid)
+		require.Equal(t, uint64(2), info.Events, "boot and %born")
+		require.NotEqual(t, "0x00000000", info.LastMug)
+		// The rest is what the pier held before the king started.
+		running := info
+		running.Running, running.KingPid, running.Events, running.LastMug, running.LogBytes = false, 0, before.Events, before.LastMug, before.LogBytes
+		require.Equal(t, before, running)
+		require.Positive(t, info.LogBytes)
+		out, stderr, code := kingRun(t, "", "info", dir)
+		require.Equal(t, 0, code, stderr)
+		require.Contains(t, out, "running:   yes, king pid "+pid)
+	})
 	for _, args := range [][]string{
-		{"run", dir}, {"run", "--exit", dir}, {"info", dir}, {"info", "--json", dir},
+		{"run", dir}, {"run", "--exit", dir},
 		{"log", "show", dir}, {"log", "verify", dir}, {"log", "chop", dir, "--after", "1"},
 		{"replay", dir}, {"pack", dir}, {"new", dir, "--pill", pillPath("counter")},
 	} {
@@ -145,9 +163,12 @@ func TestPierDaemon(t *testing.T) {
 	// The daemon is not our child: kill it at the end whatever happens.
 	t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGKILL) })
 
-	_, stderr, code = kingRun(t, "", "info", dir)
+	_, stderr, code = kingRun(t, "", "log", "verify", dir)
 	require.Equal(t, exitLocked, code)
 	require.Contains(t, stderr, fmt.Sprintf("in use by king pid %d", pid))
+	info := pierInfo(t, dir) // from the daemon itself
+	require.True(t, info.Running)
+	require.Equal(t, pid, info.KingPid)
 
 	// Poll the daemon's log (with a deadline) until the events are in.
 	logPath := dir + "/.urb/king.log"
@@ -158,10 +179,11 @@ func TestPierDaemon(t *testing.T) {
 	require.NoError(t, syscall.Kill(pid, syscall.SIGTERM))
 	// Poll (with a deadline) until the daemon has let go of the pier.
 	require.Eventually(t, func() bool {
-		_, _, code := kingRun(t, "", "info", dir)
+		_, _, code := kingRun(t, "", "log", "verify", dir)
 		return code == 0
 	}, waitLimit, 20*time.Millisecond)
-	info := pierInfo(t, dir)
+	info = pierInfo(t, dir)
+	require.False(t, info.Running)
 	require.Equal(t, uint64(6), info.Events)
 	require.Equal(t, uint64(6), info.SnapshotEvent)
 	log, err := os.ReadFile(logPath)

@@ -128,19 +128,27 @@ func (b PierBackend) Who() noun.Noun { return b.Pier.Identity().Who }
 // Info implements Backend with Pier.Status.
 func (b PierBackend) Info() []Fact {
 	st := b.Pier.Status()
-	running := uint64(0)
-	if st.Running {
-		running = 1
-	}
+	id := b.Pier.Identity()
 	return []Fact{
-		{"running", running},
+		{"running", flag(st.Running)},
+		{"fake", flag(id.Fake)},
+		{"life", id.Life},
 		{"serf-pid", uint64(max(st.SerfPid, 0))},
 		{"last-event", st.LastEvent},
 		{"last-committed", st.LastCommitted},
+		{"last-mug", uint64(st.LastMug)},
 		{"in-flight", uint64(max(st.InFlight, 0))},
 		{"restarts", uint64(max(st.Restarts, 0))},
 		{"uptime-seconds", uint64(max(st.Uptime.Seconds(), 0))},
 	}
+}
+
+// flag is a yes/no fact: 1 for yes.
+func flag(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // pierPending is a pier.Ticket as a Pending.

@@ -16,8 +16,10 @@ type Status struct {
 	SerfPid int
 	// LastEvent is the serf's last event as the pier knows it.
 	LastEvent uint64
-	// LastCommitted is the last event durably in the log.
+	// LastCommitted is the last event durably in the log, and LastMug the
+	// mug logged with it.
 	LastCommitted uint64
+	LastMug       uint32
 	// InFlight is how many injected events are pending: accepted and not
 	// yet committed (or bailed).
 	InFlight int
@@ -29,8 +31,8 @@ type Status struct {
 
 // Status reports the pier's state. It never waits for the serf.
 func (p *Pier) Status() Status {
-	last, _ := p.log.Last()
-	st := Status{Pier: p.dir, LastCommitted: last}
+	last, mug := p.log.Last()
+	st := Status{Pier: p.dir, LastCommitted: last, LastMug: mug}
 	r := p.current()
 	if r == nil {
 		st.LastEvent = last

@@ -57,18 +57,31 @@ func Info(dir string) (InfoReport, error) {
 	id := lg.Identity()
 	last, lastMug := lg.Last()
 	rep := InfoReport{Who: id.Who, Fake: id.Fake, Life: id.Life, Events: last, LastMug: lastMug}
-	if rep.LogBytes, err = lg.Size(); err != nil {
-		return InfoReport{}, err
-	}
-	note, ok, err := ReadSnapshotNote(dir)
-	if err != nil {
-		return InfoReport{}, err
-	}
-	rep.HasSnapshot, rep.SnapshotEvent, rep.SnapshotMug = ok, note.Event, note.Mug
-	if rep.SnapshotBytes, err = dirSize(Layout{Dir: dir}.Chk()); err != nil {
+	if err := DiskInfo(dir, &rep); err != nil {
 		return InfoReport{}, err
 	}
 	return rep, nil
+}
+
+// DiskInfo fills in the parts of rep that the pier's files give without
+// opening its log: the snapshot note, the size of the snapshot files and
+// the size of the log file. For a pier a king is running, whose log is
+// locked, the rest comes from that king (its control socket).
+func DiskInfo(dir string, rep *InfoReport) error {
+	st, err := os.Stat(filepath.Join(Layout{Dir: dir}.Log(), eventlog.FileName))
+	if err != nil {
+		return fmt.Errorf("pier: event log of %s: %w", dir, err)
+	}
+	rep.LogBytes = st.Size()
+	note, ok, err := ReadSnapshotNote(dir)
+	if err != nil {
+		return err
+	}
+	rep.HasSnapshot, rep.SnapshotEvent, rep.SnapshotMug = ok, note.Event, note.Mug
+	if rep.SnapshotBytes, err = dirSize(Layout{Dir: dir}.Chk()); err != nil {
+		return err
+	}
+	return nil
 }
 
 // openLogReadOnly opens a pier's log for reading under the log's shared
