@@ -137,8 +137,8 @@ func parseTaggedPill(rest noun.Noun) (Pill, error) {
 // with dates 2^48 apart from BootParams.Now, [[0 %arvo ~] [%whom who]],
 // [[0 %arvo ~] [%wack entropy]], the kernel ova, [[%d %term '1' ~] [%boot
 // | [%fake who]]] and the userspace ova. Lite is | (no), Urbit's default:
-// its runtime sets it only for a lite boot (-l), which king does not offer. Only a fake ship can be
-// booted this way (ErrLiveShip).
+// its runtime sets it only for a lite boot (-l), which king does not
+// offer. Only a fake ship can be booted this way (ErrLiveShip).
 func (p Pill) Sequence(bp BootParams) (events []noun.Noun, life uint64, err error) {
 	if len(p.Formulas) == 0 {
 		return nil, 0, fmt.Errorf("%w: empty boot list", ErrNotPill)
