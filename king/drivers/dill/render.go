@@ -51,6 +51,8 @@ type Renderer struct {
 	cursor int     // the cursor's column on it
 	later  bool    // a later-set blit was seen
 	sb     strings.Builder
+	// saves are the %sag and %sav blits of the Render in progress.
+	saves []Blit
 }
 
 // glyph is one character of the prompt line and the SGR sequence it is
@@ -80,15 +82,24 @@ func (r *Renderer) RenderNoun(blits noun.Noun) error {
 	return r.Render(bs)
 }
 
-// Render draws blits in order.
+// Render draws blits in order. The files of %sag and %sav blits are
+// written after the drawing, outside the lock: writing one is logged, and
+// a terminal's log prints above the prompt (PrintAbove), which takes the
+// lock.
 func (r *Renderer) Render(bs []Blit) error {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.sb.Reset()
 	for _, b := range bs {
 		r.blit(b)
 	}
-	return r.flushLocked()
+	err := r.flushLocked()
+	saves := r.saves
+	r.saves = nil
+	r.mu.Unlock()
+	for _, b := range saves {
+		r.save(b)
+	}
+	return err
 }
 
 // tabWidth is the distance between tab stops in text printed above the
@@ -201,6 +212,8 @@ func (r *Renderer) blit(b Blit) {
 		r.later = true
 		r.sb.WriteString(seqClearLine)
 		r.line, r.cursor = nil, 0
+	case "sag", "sav":
+		r.saves = append(r.saves, b) // written by Render, after unlocking
 	case "url":
 		r.sb.WriteString(seqClearLine)
 		for _, c := range b.URL {
@@ -208,8 +221,6 @@ func (r *Renderer) blit(b Blit) {
 		}
 		r.sb.WriteString(seqNewline)
 		r.redrawLocked()
-	case "sag", "sav":
-		r.save(b)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap"
@@ -213,3 +214,36 @@ func FuzzParseBlits(f *testing.F) {
 		}
 	})
 }
+
+// TestSaveLogsAboveThePrompt: writing a kernel file is logged, and with a
+// terminal the log prints above the prompt, which takes the renderer's
+// lock; the write must therefore happen outside it (it used to deadlock
+// the whole king).
+func TestSaveLogsAboveThePrompt(t *testing.T) {
+	put := filepath.Join(t.TempDir(), "put")
+	var out bytes.Buffer
+	var r *Renderer
+	above := zapcore.AddSync(writerFunc(func(p []byte) (int, error) { return len(p), r.PrintAbove(string(p)) }))
+	logger := zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig()), above, zapcore.InfoLevel))
+	r = NewRenderer(&out, RendererOptions{PutDir: put, Logger: logger})
+	blits := kingtest.MustParse(t, "~[[%lin "+tape("ok")+"] [%mor ~[[%sav ~[%a %txt] 'x']]] [%sag ~[%b %jam] [1 2]]]")
+	done := make(chan error, 1)
+	go func() { done <- r.RenderNoun(blits) }()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(30 * time.Second): // a guard against the deadlock, not a wait
+		t.Fatal("Render deadlocked writing a kernel file")
+	}
+	b, err := os.ReadFile(filepath.Join(put, "a.txt"))
+	require.NoError(t, err)
+	require.Equal(t, "x", string(b))
+	_, err = os.Stat(filepath.Join(put, "b.jam"))
+	require.NoError(t, err)
+	require.Contains(t, out.String(), "dill: wrote a kernel file")
+}
+
+// writerFunc is an io.Writer made of a function.
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
