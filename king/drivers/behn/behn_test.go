@@ -163,10 +163,29 @@ func TestDozeRejectsMalformedUnits(t *testing.T) {
 		noun.Atom(5),
 		noun.Cell(noun.Atom(1), noun.Da(base)),
 		noun.Cell(noun.Zero, noun.Cell(noun.Atom(1), noun.Atom(2))),
-		noun.Cell(noun.Zero, noun.AtomWords([]uint64{0, 0, 1})), // beyond any time.Time
 	} {
 		require.ErrorIs(t, d.Doze(bad), ErrBadDoze, "%s", bad)
 	}
+}
+
+// TestDozeDatesOutOfRange: a date further from 1970 than time.Time is
+// asked to hold is still a date. [~ 5] (and [~ 0]) is long past and
+// fires at once; one beyond 128 bits replaces the pending wake-up and
+// never fires in practice.
+func TestDozeDatesOutOfRange(t *testing.T) {
+	clock, in := NewManualClock(base), newInjected()
+	d := newDriver(t, clock, in, "")
+	for _, past := range []uint64{5, 0} {
+		require.NoError(t, d.Doze(noun.Cell(noun.Zero, noun.Atom(past))))
+		require.True(t, noun.Equal(WakeOvum(), in.next(t)), "[~ %d]", past)
+	}
+	require.NoError(t, d.Doze(dozeAt(base.Add(time.Minute))))
+	require.NoError(t, d.Doze(noun.Cell(noun.Zero, noun.AtomWords([]uint64{0, 0, 1}))))
+	when, ok := d.Pending()
+	require.True(t, ok)
+	require.True(t, when.After(base.AddDate(1000, 0, 0)), "pending %v", when)
+	clock.Advance(24 * time.Hour)
+	require.Equal(t, 2, in.count(), "the far wake-up replaced the minute's, and did not fire")
 }
 
 func TestStateFileSurvivesARestart(t *testing.T) {
