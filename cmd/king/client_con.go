@@ -13,7 +13,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/kingserf/king/king/drivers/dill"
-	"github.com/kingserf/king/king/pier"
 	"github.com/kingserf/king/noun"
 )
 
@@ -92,7 +91,6 @@ func conAction(c *cli.Context) error {
 			}
 		},
 		Size:   dill.SizeOf(out),
-		PutDir: pier.Layout{Dir: dir}.Put(),
 		Logger: logger,
 	})
 	if err != nil {

@@ -38,9 +38,9 @@
 //		Inject:    func(ctx context.Context, ov noun.Noun) error { _, err := p.InjectAsync(ctx, ov); return err },
 //		Interrupt: func() { _ = p.Interrupt() },
 //		Detach:    func() { /* start the pier's graceful shutdown */ },
-//		Size:      dill.SizeOf(os.Stdout),
-//		PutDir:    pier.Layout{Dir: dir}.Put()})
+//		Size:      dill.SizeOf(os.Stdout)})
 //	router.Handle(dill.Vane, t)                  // before Run, so no blit is missed
+//	router.Handle(dill.Vane, dill.NewFiles(pier.Layout{Dir: dir}.Put(), logger)) // %sag, %sav
 //	// once the pier is ready:
 //	stop := dill.WatchResize(func() { _ = t.Resize(ctx) })
 //	defer stop()

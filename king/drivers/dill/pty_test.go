@@ -71,7 +71,7 @@ func TestTerminalOnAPtyWithEchoKernel(t *testing.T) {
 	ev := newEvents()
 	var interrupts atomic.Int32
 	detached := make(chan struct{})
-	tm, err := New(Options{In: tty, Out: tty, Size: SizeOf(tty), PutDir: pier.Layout{Dir: dir}.Put(),
+	tm, err := New(Options{In: tty, Out: tty, Size: SizeOf(tty),
 		Inject: func(ctx context.Context, ov noun.Noun) error {
 			if err := ev.inject(ctx, ov); err != nil {
 				return err

@@ -23,9 +23,6 @@ const (
 
 // RendererOptions configure a Renderer.
 type RendererOptions struct {
-	// PutDir is where %sag and %sav write their files, usually
-	// <pier>/.urb/put; "" refuses them (logged).
-	PutDir string
 	// Logger receives the renderer's lines; nil means zap.NewNop().
 	Logger *zap.Logger
 }
@@ -42,7 +39,6 @@ type RendererOptions struct {
 // the later set has (%put, %nel, %wyp, %hop [x y], or [%mor blits]), and
 // the later meaning from then on.
 type Renderer struct {
-	putDir string
 	logger *zap.Logger
 
 	mu     sync.Mutex
@@ -51,8 +47,6 @@ type Renderer struct {
 	cursor int     // the cursor's column on it
 	later  bool    // a later-set blit was seen
 	sb     strings.Builder
-	// saves are the %sag and %sav blits of the Render in progress.
-	saves []Blit
 }
 
 // glyph is one character of the prompt line and the SGR sequence it is
@@ -68,7 +62,7 @@ func NewRenderer(w io.Writer, opts RendererOptions) *Renderer {
 	if logger == nil {
 		logger = zap.NewNop()
 	}
-	return &Renderer{w: w, putDir: opts.PutDir, logger: logger}
+	return &Renderer{w: w, logger: logger}
 }
 
 // RenderNoun renders a (list blit), the argument of a [%blit blits]
@@ -82,24 +76,16 @@ func (r *Renderer) RenderNoun(blits noun.Noun) error {
 	return r.Render(bs)
 }
 
-// Render draws blits in order. The files of %sag and %sav blits are
-// written after the drawing, outside the lock: writing one is logged, and
-// a terminal's log prints above the prompt (PrintAbove), which takes the
-// lock.
+// Render draws blits in order. %sag and %sav draw nothing: their files
+// are the Files driver's.
 func (r *Renderer) Render(bs []Blit) error {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.sb.Reset()
 	for _, b := range bs {
 		r.blit(b)
 	}
-	err := r.flushLocked()
-	saves := r.saves
-	r.saves = nil
-	r.mu.Unlock()
-	for _, b := range saves {
-		r.save(b)
-	}
-	return err
+	return r.flushLocked()
 }
 
 // tabWidth is the distance between tab stops in text printed above the
@@ -212,8 +198,6 @@ func (r *Renderer) blit(b Blit) {
 		r.later = true
 		r.sb.WriteString(seqClearLine)
 		r.line, r.cursor = nil, 0
-	case "sag", "sav":
-		r.saves = append(r.saves, b) // written by Render, after unlocking
 	case "url":
 		r.sb.WriteString(seqClearLine)
 		for _, c := range b.URL {

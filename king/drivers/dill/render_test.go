@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap"
@@ -14,6 +13,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/kingserf/king/internal/kingtest"
+	"github.com/kingserf/king/king/drivers"
 	"github.com/kingserf/king/noun"
 )
 
@@ -154,28 +154,46 @@ func TestPutPath(t *testing.T) {
 	}
 }
 
-func TestSagAndSavWriteFiles(t *testing.T) {
+// blitEffect is the effect [[0 %term '1' ~] %blit blits] of event 1.
+func blitEffect(t *testing.T, blits string) drivers.Effect {
+	t.Helper()
+	ef, err := drivers.ParseEffect(1, kingtest.MustParse(t, "[[0 %term '1' ~] %blit "+blits+"]"))
+	require.NoError(t, err)
+	return ef
+}
+
+// TestFilesWritesSagAndSav: the Files driver writes the files of %sag and
+// %sav blits, inside %mor too, and nothing outside the put directory; a
+// renderer draws nothing for them.
+func TestFilesWritesSagAndSav(t *testing.T) {
 	dir := t.TempDir()
 	put := filepath.Join(dir, ".urb", "put")
 	core, logs := observer.New(zapcore.InfoLevel)
-	var out bytes.Buffer
-	r := NewRenderer(&out, RendererOptions{PutDir: put, Logger: zap.New(core)})
-	require.NoError(t, r.RenderNoun(kingtest.MustParse(t, "~[[%sag ~[%foo %bar %jam] [1 2 3]] [%sav ~[%hello %txt] 'hi there'] [%sav ~['..' %txt] 'x']]")))
+	f := NewFiles(put, zap.New(core))
+	blits := "~[[%sag ~[%foo %bar %jam] [1 2 3]] [%mor ~[[%sav ~[%hello %txt] 'hi there']]] [%sav ~['..' %txt] 'x']]"
+	require.True(t, f.HandleEffect(blitEffect(t, blits)))
 	b, err := os.ReadFile(filepath.Join(put, "foo", "bar.jam"))
 	require.NoError(t, err)
 	require.Equal(t, noun.Jam(kingtest.MustParse(t, "[1 2 3]")), b)
 	b, err = os.ReadFile(filepath.Join(put, "hello.txt"))
 	require.NoError(t, err)
 	require.Equal(t, "hi there", string(b))
-	require.Empty(t, out.String(), "file writes print nothing")
 	require.Equal(t, 1, logs.FilterMessage("dill: not writing the file of a %sav").Len())
+	require.Equal(t, 2, logs.FilterMessage("dill: wrote a kernel file").Len())
 	_, err = os.Stat(filepath.Join(dir, ".urb", "txt"))
 	require.True(t, os.IsNotExist(err), "nothing written outside put")
 
-	// Without a put directory nothing is written.
-	r = NewRenderer(&out, RendererOptions{Logger: zap.New(core)})
-	require.NoError(t, r.RenderNoun(kingtest.MustParse(t, "~[[%sav ~[%x %txt] 'y']]")))
-	require.Equal(t, 1, logs.FilterMessage("dill: no put directory; not writing the file of a %sav").Len())
+	// Blits with no file are not the driver's; nor are other effects.
+	require.False(t, f.HandleEffect(blitEffect(t, "~[[%bel ~]]")))
+	ef, err := drivers.ParseEffect(1, kingtest.MustParse(t, "[[0 %behn ~] %doze ~]"))
+	require.NoError(t, err)
+	require.False(t, f.HandleEffect(ef))
+
+	// A renderer draws nothing for them.
+	var out bytes.Buffer
+	r := NewRenderer(&out, RendererOptions{})
+	require.NoError(t, r.RenderNoun(kingtest.MustParse(t, blits)))
+	require.Empty(t, out.String(), "file blits draw nothing")
 }
 
 func TestSlogText(t *testing.T) {
@@ -214,36 +232,3 @@ func FuzzParseBlits(f *testing.F) {
 		}
 	})
 }
-
-// TestSaveLogsAboveThePrompt: writing a kernel file is logged, and with a
-// terminal the log prints above the prompt, which takes the renderer's
-// lock; the write must therefore happen outside it (it used to deadlock
-// the whole king).
-func TestSaveLogsAboveThePrompt(t *testing.T) {
-	put := filepath.Join(t.TempDir(), "put")
-	var out bytes.Buffer
-	var r *Renderer
-	above := zapcore.AddSync(writerFunc(func(p []byte) (int, error) { return len(p), r.PrintAbove(string(p)) }))
-	logger := zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig()), above, zapcore.InfoLevel))
-	r = NewRenderer(&out, RendererOptions{PutDir: put, Logger: logger})
-	blits := kingtest.MustParse(t, "~[[%lin "+tape("ok")+"] [%mor ~[[%sav ~[%a %txt] 'x']]] [%sag ~[%b %jam] [1 2]]]")
-	done := make(chan error, 1)
-	go func() { done <- r.RenderNoun(blits) }()
-	select {
-	case err := <-done:
-		require.NoError(t, err)
-	case <-time.After(30 * time.Second): // a guard against the deadlock, not a wait
-		t.Fatal("Render deadlocked writing a kernel file")
-	}
-	b, err := os.ReadFile(filepath.Join(put, "a.txt"))
-	require.NoError(t, err)
-	require.Equal(t, "x", string(b))
-	_, err = os.Stat(filepath.Join(put, "b.jam"))
-	require.NoError(t, err)
-	require.Contains(t, out.String(), "dill: wrote a kernel file")
-}
-
-// writerFunc is an io.Writer made of a function.
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

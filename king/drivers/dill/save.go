@@ -10,6 +10,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/kingserf/king/king/drivers"
 	"github.com/kingserf/king/noun"
 )
 
@@ -46,17 +47,59 @@ func PutPath(putDir string, path []string) (string, error) {
 	return filepath.Join(append(parts, file)...), nil
 }
 
-// save writes the file of a %sag (the jam of Data) or %sav (Data's bytes)
-// blit. Failures are logged: a kernel's file write must not stop the
-// terminal.
-func (r *Renderer) save(b Blit) {
-	if r.putDir == "" {
-		r.logger.Warn("dill: no put directory; not writing the file of a %"+b.Tag, zap.Strings("path", b.Path))
-		return
+// Files writes the files of %sag and %sav blits into a pier's put
+// directory (usually <pier>/.urb/put). It is a driver of its own, beside
+// any terminal: the files are the kernel's output whether or not a
+// terminal draws the blits, local or attached through the control socket,
+// and are written once, by the king. A write that fails is logged: a
+// kernel's file must not stop the pier.
+type Files struct {
+	dir    string
+	logger *zap.Logger
+}
+
+// NewFiles returns the driver writing into putDir; a nil logger means
+// zap.NewNop().
+func NewFiles(putDir string, logger *zap.Logger) *Files {
+	if logger == nil {
+		logger = zap.NewNop()
 	}
-	file, err := PutPath(r.putDir, b.Path)
+	return &Files{dir: putDir, logger: logger}
+}
+
+// HandleEffect writes the files of a [%blit blits] effect of the terminal,
+// including blits inside %mor. It claims the effect when it held one:
+// drawing the rest is a terminal's part.
+func (f *Files) HandleEffect(ef drivers.Effect) bool {
+	if ef.Vane != Vane || ef.Tag != "blit" {
+		return false
+	}
+	_, list, _ := ef.Card.Uncell()
+	bs, _ := ParseBlits(list) // malformed blits are the terminal's to report
+	return f.writeAll(bs)
+}
+
+// writeAll writes the files of bs and reports whether there were any.
+func (f *Files) writeAll(bs []Blit) bool {
+	any := false
+	for _, b := range bs {
+		switch b.Tag {
+		case "sag", "sav":
+			f.write(b)
+			any = true
+		case "mor":
+			any = f.writeAll(b.Mor) || any
+		}
+	}
+	return any
+}
+
+// write writes the file of one %sag (the jam of Data) or %sav (Data's
+// bytes) blit.
+func (f *Files) write(b Blit) {
+	file, err := PutPath(f.dir, b.Path)
 	if err != nil {
-		r.logger.Warn("dill: not writing the file of a %"+b.Tag, zap.Error(err))
+		f.logger.Warn("dill: not writing the file of a %"+b.Tag, zap.Error(err))
 		return
 	}
 	var data []byte
@@ -66,13 +109,13 @@ func (r *Renderer) save(b Blit) {
 		data = b.Data.Bytes()
 	}
 	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
-		r.logger.Warn("dill: cannot write a kernel file", zap.String("file", file), zap.Error(err))
+		f.logger.Warn("dill: cannot write a kernel file", zap.String("file", file), zap.Error(err))
 		return
 	}
 	if err := os.WriteFile(file, data, 0o600); err != nil {
-		r.logger.Warn("dill: cannot write a kernel file", zap.String("file", file), zap.Error(err))
+		f.logger.Warn("dill: cannot write a kernel file", zap.String("file", file), zap.Error(err))
 		return
 	}
-	r.logger.Info("dill: wrote a kernel file", zap.String("blit", b.Tag), zap.String("file", file),
+	f.logger.Info("dill: wrote a kernel file", zap.String("blit", b.Tag), zap.String("file", file),
 		zap.Int("bytes", len(data)))
 }

@@ -70,9 +70,6 @@ type Options struct {
 	// Size reports the terminal's size in columns and rows (SizeOf);
 	// nil, or an error, means DefaultCols × DefaultRows.
 	Size func() (cols, rows int, err error)
-	// PutDir is where %sag and %sav write their files; see
-	// RendererOptions.
-	PutDir string
 	// Logger receives the terminal's lines; nil means zap.NewNop().
 	Logger *zap.Logger
 }
@@ -96,7 +93,7 @@ func New(opts Options) (*Terminal, error) {
 		logger = zap.NewNop()
 	}
 	t := &Terminal{opts: opts, logger: logger,
-		r: NewRenderer(opts.Out, RendererOptions{PutDir: opts.PutDir, Logger: logger})}
+		r: NewRenderer(opts.Out, RendererOptions{Logger: logger})}
 	t.cols.Store(DefaultCols)
 	return t, nil
 }

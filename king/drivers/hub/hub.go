@@ -66,10 +66,11 @@ type Options struct {
 
 // Hub is a pier's drivers and control socket.
 type Hub struct {
-	// Router routes the pier's effects; Behn, Term (nil without a
-	// terminal) and Control are the drivers it routes to.
+	// Router routes the pier's effects; Behn, Files, Term (nil without
+	// a terminal) and Control are the drivers it routes to.
 	Router  *drivers.Router
 	Behn    *behn.Driver
+	Files   *dill.Files
 	Term    *dill.Terminal
 	Control *control.Server
 
@@ -115,6 +116,9 @@ func New(opts Options) (*Hub, error) {
 		return nil, err
 	}
 	h.Router.Handle(behn.Vane, h.Behn)
+	// The files of %sag and %sav are written here, terminal or not.
+	h.Files = dill.NewFiles(pier.Layout{Dir: opts.Pier.Dir()}.Put(), logger)
+	h.Router.Handle(dill.Vane, h.Files)
 	if opts.In != nil {
 		if opts.Out == nil {
 			return nil, errors.New("hub: Options.Out is required with In")
@@ -137,7 +141,7 @@ func New(opts Options) (*Hub, error) {
 		}
 		h.out, h.outRestore = out, outRestore
 		h.Term, err = dill.New(dill.Options{In: in, Out: out, Logger: logger,
-			Size: dill.SizeOf(out), PutDir: pier.Layout{Dir: opts.Pier.Dir()}.Put(),
+			Size: dill.SizeOf(out),
 			Inject: func(ctx context.Context, ov noun.Noun) error {
 				_, err := opts.Pier.InjectAsync(ctx, ov)
 				return err

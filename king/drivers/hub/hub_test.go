@@ -121,6 +121,22 @@ func TestKernelExitEffectAsksToStop(t *testing.T) {
 	k.awaitStop("%exit")
 }
 
+// TestDaemonHubWritesKernelFiles: with no terminal, the files of %sag and
+// %sav blits are still written, by the king.
+func TestDaemonHubWritesKernelFiles(t *testing.T) {
+	k := startKing(t, "counter", Options{})
+	// The counter kernel echoes its event as its effect.
+	blit := noun.List(noun.T(noun.Cord("sav"), noun.Path("foo", "txt"), noun.Cord("hi")))
+	_, err := k.p.Inject(context.Background(), noun.T(noun.T(noun.Zero, noun.Cord("term"), noun.Cord("1"), noun.Zero),
+		noun.Cord("blit"), blit))
+	require.NoError(t, err)
+	file := filepath.Join(pier.Layout{Dir: k.dir}.Put(), "foo.txt")
+	require.Eventually(t, func() bool {
+		b, err := os.ReadFile(file)
+		return err == nil && string(b) == "hi"
+	}, 30*time.Second, 5*time.Millisecond, "%s not written", file)
+}
+
 func TestTimerThroughTheHub(t *testing.T) {
 	clock := behn.NewManualClock(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
 	k := startKing(t, "timer", Options{Clock: clock, Born: true})
