@@ -91,28 +91,36 @@ func TestFakeFlows(t *testing.T) {
 // Start's failures: each kills and reaps the process and says why.
 func TestFakeStartFailures(t *testing.T) {
 	t.Parallel()
+	badFrame := func(want error) func(t *testing.T, err error) {
+		return func(t *testing.T, err error) {
+			require.ErrorIs(t, err, ErrBadPleaFrame)
+			require.ErrorIs(t, err, want)
+		}
+	}
 	tests := []struct {
 		mode  string
 		ripe  time.Duration
 		check func(t *testing.T, err error)
+		// bytes, for modeBytes, is what the fake writes on stdout.
+		bytes string
 	}{
 		{modeNoRipe, 300 * time.Millisecond, func(t *testing.T, err error) {
 			require.ErrorIs(t, err, ErrRipeTimeout)
-		}},
+		}, ""},
 		{modeGarbageRipe, 0, func(t *testing.T, err error) {
 			var bad *BadPleaAtomError
 			require.ErrorAs(t, err, &bad)
 			require.Equal(t, []byte{0x01}, bad.Frame)
 			require.ErrorIs(t, err, ipc.ErrBadNoun)
-		}},
+		}, ""},
 		{modeProto2, 0, func(t *testing.T, err error) {
 			require.Equal(t, &ProtocolVersionError{Got: 2}, err)
-		}},
+		}, ""},
 		{modeWrongPlea, 0, func(t *testing.T, err error) {
 			// wrongplea answers writs, not the handshake: it sends a good
 			// %ripe, so Start succeeds; covered by TestFakeBrokenFlows.
 			require.NoError(t, err)
-		}},
+		}, ""},
 		{modeStderrExit, 0, func(t *testing.T, err error) {
 			require.ErrorIs(t, err, ErrConnectionClosed)
 			var exit *ExitError
@@ -121,12 +129,26 @@ func TestFakeStartFailures(t *testing.T) {
 			require.Len(t, exit.Stderr, stderrKeep)
 			require.Equal(t, "line 59", exit.Stderr[stderrKeep-1])
 			require.Contains(t, err.Error(), "line 59")
-		}},
+		}, ""},
+		// Output that is not framed at all: ErrBadPleaFrame, and the ipc
+		// error saying how.
+		{modeBytes, 0, badFrame(ipc.ErrFrameTooLarge), "hello, this is not a frame\n"},
+		{modeBytes, 0, badFrame(ipc.ErrZeroLength), "\x00\x00\x00\x00\x00"},
+		{modeBytes, 0, func(t *testing.T, err error) { // a newt frame that does not cue
+			var bad *BadPleaAtomError
+			require.ErrorAs(t, err, &bad)
+			require.NotErrorIs(t, err, ErrBadPleaFrame)
+		}, "\x00\x05\x00\x00\x00garbage"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.mode, func(t *testing.T) {
+		name := tc.mode
+		if tc.bytes != "" {
+			name += fmt.Sprintf(" %q", tc.bytes)
+		}
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			cfg := fakeConfig(t, tc.mode)
+			cfg.Env = append(cfg.Env, fakeBytesEnv+"="+hex.EncodeToString([]byte(tc.bytes)))
 			cfg.RipeTimeout = tc.ripe
 			var pids pidCatcher
 			cfg.OnStderr = pids.line
@@ -141,43 +163,6 @@ func TestFakeStartFailures(t *testing.T) {
 			}
 			awaitDeath(t, deaths)
 			require.NotZero(t, pids.get(), "fake wrote no pid line")
-			requirePidGone(t, pids.get())
-		})
-	}
-}
-
-// Output that is not framed at all fails Start with ErrBadPleaFrame (and
-// the ipc error saying how), and the process is reaped.
-func TestFakeStartUnframedOutput(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		out  string
-		want error
-	}{
-		{"hello, this is not a frame\n", ipc.ErrFrameTooLarge},
-		{"\x00\x00\x00\x00\x00", ipc.ErrZeroLength},
-		{"\x00\x05\x00\x00\x00garbage", nil}, // a newt frame that does not cue
-	}
-	for _, tc := range tests {
-		t.Run(fmt.Sprintf("%q", tc.out), func(t *testing.T) {
-			t.Parallel()
-			cfg := fakeConfig(t, modeBytes)
-			cfg.Env = append(cfg.Env, fakeBytesEnv+"="+hex.EncodeToString([]byte(tc.out)))
-			var pids pidCatcher
-			cfg.OnStderr = pids.line
-			onDeath, deaths := deathWatch(t)
-			cfg.OnDeath = onDeath
-			s, _, err := Start(context.Background(), cfg)
-			require.Nil(t, s)
-			if tc.want != nil {
-				require.ErrorIs(t, err, ErrBadPleaFrame)
-				require.ErrorIs(t, err, tc.want)
-			} else {
-				var bad *BadPleaAtomError
-				require.ErrorAs(t, err, &bad)
-				require.NotErrorIs(t, err, ErrBadPleaFrame)
-			}
-			awaitDeath(t, deaths)
 			requirePidGone(t, pids.get())
 		})
 	}
