@@ -70,6 +70,7 @@ func TestTerminalOnAPtyWithEchoKernel(t *testing.T) {
 
 	ev := newEvents()
 	var interrupts atomic.Int32
+	interrupted := make(chan struct{}, 1)
 	detached := make(chan struct{})
 	tm, err := New(Options{In: tty, Out: tty, Size: SizeOf(tty),
 		Inject: func(ctx context.Context, ov noun.Noun) error {
@@ -82,6 +83,7 @@ func TestTerminalOnAPtyWithEchoKernel(t *testing.T) {
 		Interrupt: func() {
 			interrupts.Add(1)
 			_ = p.Interrupt()
+			interrupted <- struct{}{}
 		},
 		Detach: func() { close(detached) },
 	})
@@ -136,6 +138,12 @@ func TestTerminalOnAPtyWithEchoKernel(t *testing.T) {
 	// ^C: the belt, and the interrupt.
 	typeKeys("\x03")
 	ev.await(t, BeltOvum(Belt{Kind: BeltCtl, Key: 'c'}))
+	// The interrupt comes after the belt's injection, so wait for it.
+	select {
+	case <-interrupted:
+	case <-time.After(30 * time.Second):
+		t.Fatal("^C did not interrupt the serf")
+	}
 	require.Equal(t, int32(1), interrupts.Load())
 	// The pier still works after the serf got its SIGINT.
 	typeKeys("c")
