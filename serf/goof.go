@@ -26,7 +26,8 @@ import (
 // the goof carries, it goes to the king as a %flog (unless Quiet), so that
 // people still see where the computation crashed.
 func (s *serf) goofOf(ctx context.Context, c *nock.Crash) (ipc.Goof, error) {
-	g := ipc.Goof{Mote: c.Mote, Tang: c.Tang()}
+	own := c.Tang()
+	g := ipc.Goof{Mote: c.Mote, Tang: own}
 	switch {
 	case s.eve == 0:
 		g.Tang = noun.Zero
@@ -37,8 +38,8 @@ func (s *serf) goofOf(ctx context.Context, c *nock.Crash) (ipc.Goof, error) {
 			g.Tang = tang
 		}
 	}
-	if len(c.Trace) > 0 && !noun.Equal(g.Tang, c.Tang()) {
-		if err := s.note(fmt.Sprintf("serf: %%%s crash trace:\n%s", c.Mote, renderTang(c.Tang()))); err != nil {
+	if len(c.Trace) > 0 && !noun.Equal(g.Tang, own) {
+		if err := s.note(fmt.Sprintf("serf: %%%s crash trace:\n%s", c.Mote, renderTang(own))); err != nil {
 			return g, err
 		}
 	}

@@ -31,16 +31,14 @@ func parseUnitDa(unit noun.Noun) (when time.Time, set bool, err error) {
 		// A date more than 2^62 seconds from 1970 is still a date: one
 		// long past fires at once, one far ahead never in practice.
 		when = time.Unix(1<<40, 0).UTC() // beyond any timer's reach
-		if w := da.Words(); len(w) <= 2 && (len(w) < 2 || w[1] < unixEpochDaHigh) {
+		epoch := noun.Da(time.Unix(0, 0)).Words()[1] // the high word of 1970's @da
+		if w := da.Words(); len(w) <= 2 && (len(w) < 2 || w[1] < epoch) {
 			when = time.Unix(0, 0).UTC()
 		}
 	}
 	return when, true, nil
 }
 
-// unixEpochDaHigh is the high word of the @da of 1970-01-01 (PROTOCOL.md
-// §1.3): an @da whose high word is lower is before 1970.
-const unixEpochDaHigh = 0x8000000cce9e0d80
 
 // readState reads the state file; ok is false if there is none or it is
 // damaged (damage is logged).

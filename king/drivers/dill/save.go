@@ -75,8 +75,27 @@ func (f *Files) HandleEffect(ef drivers.Effect) bool {
 		return false
 	}
 	_, list, _ := ef.Card.Uncell()
+	if !holdsFile(list) {
+		return false // most blits draw: not worth parsing here
+	}
 	bs, _ := ParseBlits(list) // malformed blits are the terminal's to report
 	return f.writeAll(bs)
+}
+
+// holdsFile reports whether a (list blit) holds a %sag or %sav, at its
+// top or inside a %mor, by the blits' tags alone.
+func holdsFile(list noun.Noun) bool {
+	for ; list.IsCell(); list = list.Tail() {
+		tag, arg, ok := list.Head().Uncell()
+		switch {
+		case !ok:
+		case tag == noun.Cord("sag"), tag == noun.Cord("sav"):
+			return true
+		case tag == noun.Cord("mor") && holdsFile(arg):
+			return true
+		}
+	}
+	return false
 }
 
 // writeAll writes the files of bs and reports whether there were any.
