@@ -30,7 +30,7 @@ func parseUnitDa(unit noun.Noun) (when time.Time, set bool, err error) {
 	if err != nil {
 		// A date more than 2^62 seconds from 1970 is still a date: one
 		// long past fires at once, one far ahead never in practice.
-		when = time.Unix(1<<40, 0).UTC() // beyond any timer's reach
+		when = time.Unix(1<<40, 0).UTC()             // beyond any timer's reach
 		epoch := noun.Da(time.Unix(0, 0)).Words()[1] // the high word of 1970's @da
 		if w := da.Words(); len(w) <= 2 && (len(w) < 2 || w[1] < epoch) {
 			when = time.Unix(0, 0).UTC()
@@ -38,7 +38,6 @@ func parseUnitDa(unit noun.Noun) (when time.Time, set bool, err error) {
 	}
 	return when, true, nil
 }
-
 
 // readState reads the state file; ok is false if there is none or it is
 // damaged (damage is logged).
