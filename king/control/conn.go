@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -32,6 +33,9 @@ type conn struct {
 	slots  chan struct{}
 	reqs   sync.WaitGroup // request goroutines
 	once   sync.Once      // abort
+	// framing is the client's, detected from its first whole frame (an
+	// ipc.Framing; 0, ipc.Auto, until then): responses use it.
+	framing atomic.Int32
 }
 
 // outMsg is a response for the writer; last closes the connection after
@@ -82,11 +86,16 @@ func (c *conn) abort() {
 // reader reads requests until the stream ends or is bad; it reports
 // whether it queued a bail.
 func (c *conn) reader() (bailed bool) {
-	r := ipc.NewReader(c.c, ipc.WithFraming(ipc.Newt), ipc.WithMaxFrameSize(c.s.opts.MaxFrameSize))
+	r := ipc.NewReader(c.c, ipc.WithFraming(ipc.Auto), ipc.WithMaxFrameSize(c.s.opts.MaxFrameSize))
 	for {
 		n, err := r.ReadNoun()
+		var bad *ipc.BadNounError
+		if err == nil || errors.As(err, &bad) {
+			// A whole frame came: its framing is the client's. After a bad
+			// header, garbage guessed as legacy, answers stay in newt.
+			c.framing.Store(int32(r.Framing()))
+		}
 		if err != nil {
-			var bad *ipc.BadNounError
 			switch {
 			case errors.Is(err, io.EOF), c.ctx.Err() != nil, errors.Is(err, net.ErrClosed):
 				return false
@@ -120,10 +129,13 @@ func (c *conn) bail(e *requestError) {
 // writer writes queued responses until the context ends or a bail has
 // been written.
 func (c *conn) writer() {
-	w := ipc.NewWriter(c.c, ipc.Newt)
+	var w *ipc.Writer
 	for {
 		select {
 		case m := <-c.out:
+			if w == nil || (w.Framing() != c.responseFraming()) {
+				w = ipc.NewWriter(c.c, c.responseFraming())
+			}
 			_ = c.c.SetWriteDeadline(time.Now().Add(c.s.opts.WriteTimeout))
 			if err := w.WriteNoun(m.n); err != nil {
 				c.logger.Debug("control: write", zap.Error(err))
@@ -284,6 +296,15 @@ func outcomeData(o Outcome) noun.Noun {
 	default:
 		return noun.T(noun.Cord("done"), noun.Atom(o.Eve), noun.Atom(uint64(o.Mug)))
 	}
+}
+
+// responseFraming is the client's framing once detected, newt (that of
+// Urbit's conn.sock) before.
+func (c *conn) responseFraming() ipc.Framing {
+	if f := ipc.Framing(c.framing.Load()); f != ipc.Auto {
+		return f
+	}
+	return ipc.Newt
 }
 
 // refuse answers a connection that will not be served with a bail, then

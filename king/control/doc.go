@@ -8,9 +8,12 @@
 // The socket is created with mode 0600 (SocketMode), and every connection
 // is checked with SO_PEERCRED: a peer of another uid than the king's is
 // refused (closed at once), whatever the file mode allows. Messages are
-// framed as on the serf pipe with newt framing (PROTOCOL.md §2): a 0x00
-// tag byte, a 4-byte little-endian length, then the jam of one noun; a
-// frame over MaxFrameSize is refused. Socket paths longer than a
+// framed as on the serf pipe (PROTOCOL.md §2): newt framing, as Urbit's
+// conn.sock speaks it (a 0x00 tag byte, a 4-byte little-endian length,
+// then the jam of one noun), or legacy framing (an 8-byte little-endian
+// length) from a client whose first frame does not start with 0x00, which
+// is then answered in legacy framing too; a frame over MaxFrameSize is
+// refused. Socket paths longer than a
 // sockaddr_un allows are reached through /proc/self/fd on Linux, so a
 // pier may live anywhere.
 //

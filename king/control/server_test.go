@@ -354,3 +354,27 @@ func TestSlowTerminalClientIsDropped(t *testing.T) {
 		}
 	}
 }
+
+// TestLegacyFramedClient: a client whose first frame is legacy-framed is
+// served, and answered, in legacy framing; a newt client beside it is not
+// affected.
+func TestLegacyFramedClient(t *testing.T) {
+	srv, _ := startServer(t, newFake(), Options{Version: "9.9.9"})
+	c, err := net.Dial("unix", srv.Path())
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	rc := &rawConn{t: t, c: c, r: ipc.NewReader(c, ipc.WithFraming(ipc.Legacy)), w: ipc.NewWriter(c, ipc.Legacy)}
+	rc.send("[1 %peel /v]")
+	requireNoun(t, "[1 0 '9.9.9']", rc.recv())
+	rc.send("[2 %peel /live]")
+	requireNoun(t, "[2 0 0]", rc.recv())
+	// A request that does not cue is still answered with a bail, in legacy.
+	require.NoError(t, rc.w.WriteFrame([]byte{0x03}))
+	bail := noun.NewReader(rc.recv(), "bail")
+	require.Equal(t, uint64(0), bail.Uint64("rid"))
+	require.Equal(t, "bail", bail.Tag())
+	require.NoError(t, bail.Err())
+	newt := dialRaw(t, srv)
+	newt.send("[3 %peel /live]")
+	requireNoun(t, "[3 0 0]", newt.recv())
+}
