@@ -338,12 +338,16 @@ func (s *Server) subscribe(c *conn, rid noun.Noun) bool {
 	return true
 }
 
-// HandleEffect relays [%blit blits] effects of the terminal to the dill
-// subscribers, as [rid %dill %blit blits]; it claims an effect when there
-// is a subscriber. A subscriber that does not keep up is disconnected
-// (BailSlow) rather than allowed to hold the pier up.
+// termSession is the terminal session whose blits the dill subscribers
+// get (dill.Session; this package does not import dill).
+const termSession = "1"
+
+// HandleEffect relays [%blit blits] effects of terminal session 1 to the
+// dill subscribers, as [rid %dill %blit blits]; it claims an effect when
+// there is a subscriber. A subscriber that does not keep up is
+// disconnected (BailSlow) rather than allowed to hold the pier up.
 func (s *Server) HandleEffect(ef drivers.Effect) bool {
-	if ef.Vane != "term" || ef.Tag != "blit" {
+	if ef.Vane != "term" || ef.Tag != "blit" || !ef.OnSession(termSession) {
 		return false
 	}
 	_, blits, _ := ef.Card.Uncell()

@@ -298,7 +298,8 @@ func TestDillStream(t *testing.T) {
 	_, _, err = c.Peel(ctx, "live")
 	require.NoError(t, err)
 
-	router.Route(2, parse(t, "~[[[0 %term '1' ~] %blit ~[[%lin ~[104]]]] [[0 %term '1' ~] %logo ~]]"))
+	// Blits of another terminal session are not this stream's.
+	router.Route(2, parse(t, "~[[[0 %term '2' ~] %blit ~[[%lin ~[50]]]] [[0 %term '1' ~] %blit ~[[%lin ~[104]]]] [[0 %term '1' ~] %logo ~]]"))
 	srv.Slog(2, parse(t, "[%leaf \"hi\"]"))
 	m := <-msgs
 	require.Equal(t, "blit", m.Tag)
@@ -307,8 +308,8 @@ func TestDillStream(t *testing.T) {
 	require.Equal(t, "slog", m.Tag)
 	require.Equal(t, uint64(2), m.Pri)
 	requireNoun(t, "[%leaf \"hi\"]", m.Tank)
-	require.Equal(t, map[string]uint64{"/term %blit": 1, "/term %logo": 1}, router.Unclaimed(),
-		"a subscriber claims blits only")
+	require.Equal(t, map[string]uint64{"/term %blit": 2, "/term %logo": 1}, router.Unclaimed(),
+		"a subscriber claims session 1's blits only")
 
 	// A raw second subscription on one connection is refused.
 	rc := dialRaw(t, srv)

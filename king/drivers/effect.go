@@ -118,3 +118,15 @@ func clip(n noun.Noun) string {
 	}
 	return s
 }
+
+// OnSession reports whether the effect's wire names the session s in the
+// element after its vane, as a terminal effect's [0 %term '1' ~] names
+// session 1, or names none (the wire ends at the vane).
+func (ef Effect) OnSession(s string) bool {
+	head, rest, _ := ef.Wire.Uncell() // [vane session ...]
+	if head.IsZero() {
+		_, rest, _ = rest.Uncell() // [0 vane session ...]
+	}
+	sess, _, ok := rest.Uncell()
+	return !ok || noun.Equal(sess, noun.Cord(s))
+}

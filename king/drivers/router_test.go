@@ -169,3 +169,21 @@ func FuzzRoute(f *testing.F) {
 		}
 	})
 }
+
+func TestEffectOnSession(t *testing.T) {
+	for _, tc := range []struct {
+		ovum string
+		want bool
+	}{
+		{"[[0 %term '1' ~] %blit ~]", true},
+		{"[[0 %term '2' ~] %blit ~]", false},
+		{"[[0 %term ~] %blit ~]", true}, // no session named
+		{"[[%term '1' ~] %blit ~]", true},
+		{"[[%term '2' ~] %blit ~]", false},
+		{"[[0 %term [1 2] ~] %blit ~]", false},
+	} {
+		ef, err := ParseEffect(1, kingtest.MustParse(t, tc.ovum))
+		require.NoError(t, err)
+		require.Equal(t, tc.want, ef.OnSession("1"), tc.ovum)
+	}
+}

@@ -10,6 +10,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/kingserf/king/internal/kingtest"
+	"github.com/kingserf/king/king/drivers"
 )
 
 // TestPollableBlockingDescriptor: a blocking descriptor (as the process's
@@ -77,4 +80,21 @@ func TestLogWriterPrintsAbove(t *testing.T) {
 	_, err = w.Write([]byte("half\n"))
 	require.NoError(t, err)
 	require.Equal(t, "\r\x1b[Kfirst line\r\n\r\x1b[Ksecond half\r\n", out.String())
+}
+
+// TestTerminalDrawsSessionOneOnly: blits of another session are neither
+// drawn nor claimed.
+func TestTerminalDrawsSessionOneOnly(t *testing.T) {
+	var out lockedBuffer
+	tm, err := New(Options{In: emptyReader{}, Out: &out, Inject: newEvents().inject})
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		wire string
+		want bool
+	}{{"[0 %term '2' ~]", false}, {"[0 %term '1' ~]", true}} {
+		ef, err := drivers.ParseEffect(1, kingtest.MustParse(t, "["+tc.wire+" %blit ~[[%bel ~]]]"))
+		require.NoError(t, err)
+		require.Equal(t, tc.want, tm.HandleEffect(ef), tc.wire)
+	}
+	require.Equal(t, "\a", out.String(), "only session 1's bell")
 }

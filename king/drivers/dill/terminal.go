@@ -21,6 +21,10 @@ import (
 // [0 %term '1' ~].
 const Vane = "term"
 
+// Session is the terminal session this driver serves, the element after
+// the vane in its wires: Urbit's runtime of this era has only session 1.
+const Session = "1"
+
 // Default terminal size, when the size cannot be read.
 const (
 	DefaultCols = 80
@@ -32,7 +36,7 @@ const minTankWidth = 8
 
 // TermWire returns the event wire of terminal session 1, [%d %term '1' ~].
 func TermWire() noun.Noun {
-	return noun.T(noun.Cord("d"), noun.Cord("term"), noun.Cord("1"), noun.Zero)
+	return noun.T(noun.Cord("d"), noun.Cord(Vane), noun.Cord(Session), noun.Zero)
 }
 
 // BeltOvum returns the event for a keystroke, [[%d %term '1' ~] [%belt b]].
@@ -191,10 +195,10 @@ func (t *Terminal) keys(ctx context.Context, belts []Belt) (detached bool, err e
 	return false, nil
 }
 
-// HandleEffect claims [%blit blits] effects and draws them. A failed
-// write to the terminal is logged.
+// HandleEffect claims [%blit blits] effects of session 1 and draws them.
+// A failed write to the terminal is logged.
 func (t *Terminal) HandleEffect(ef drivers.Effect) bool {
-	if ef.Vane != Vane || ef.Tag != "blit" {
+	if ef.Vane != Vane || ef.Tag != "blit" || !ef.OnSession(Session) {
 		return false
 	}
 	_, blits, _ := ef.Card.Uncell()
