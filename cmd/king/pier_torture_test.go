@@ -263,7 +263,11 @@ func TestPierDiskFull(t *testing.T) {
 
 	info := pierInfo(t, dir)
 	require.Less(t, info.Events, uint64(101), "the log could not take every event")
-	require.Greater(t, info.Events, uint64(2), "some events fitted before the log was full (after the boot and the %born)")
+	// The boot and the %born are in. How many of the big events fitted
+	// depends on timing: group commit puts everything queued into the
+	// next transaction, and on a loaded machine the first one can already
+	// be too big for the room (seen in CI: none fitted).
+	require.GreaterOrEqual(t, info.Events, uint64(2), "the boot and the %born stay committed")
 	t.Logf("%d events committed before the log was full", info.Events-2)
 	for _, eve := range releasedEves(stderr) {
 		require.LessOrEqual(t, eve, info.Events, "effects of uncommitted event %d released", eve)
