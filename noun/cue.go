@@ -61,6 +61,11 @@ func Cue(b []byte) (Noun, error) {
 	if len(b) == 0 {
 		return Zero, &CueError{Offset: 0, Err: ErrCueEmpty}
 	}
+	if len(b) <= cueTinyBytes {
+		if n, ok := cueTiny(b); ok {
+			return n, nil
+		}
+	}
 	if len(b) <= cueSmallBytes {
 		return cueSmall(b)
 	}

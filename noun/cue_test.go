@@ -289,6 +289,21 @@ func FuzzCue(f *testing.F) {
 	f.Add(Jam(T(Cord("hello"), AtomWords([]uint64{1, 2, 3}), T(Zero, Zero), T(Zero, Zero))))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		n, err := Cue(in)
+		// Every path (tiny, scratch, slabs) decodes alike; only Cue
+		// checks for empty input.
+		want, wantErr := cueBig(in)
+		if len(in) == 0 {
+			want, wantErr = Zero, err
+		}
+		if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+			t.Fatalf("Cue gave error %v, the general path %v", err, wantErr)
+		}
+		if err == nil && !Equal(n, want) {
+			t.Fatal("Cue and the general path decode to different nouns")
+		}
+		if len(in) <= cueTinyBytes {
+			requireTinyAgrees(t, in)
+		}
 		if err != nil {
 			var ce *CueError
 			if !errors.As(err, &ce) {
