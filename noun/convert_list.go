@@ -3,13 +3,7 @@ package noun
 import "fmt"
 
 // List returns the null-terminated list [a b c ~] of ns; List() is ~.
-func List(ns ...Noun) Noun {
-	n := Zero
-	for i := len(ns) - 1; i >= 0; i-- {
-		n = Cell(ns[i], n)
-	}
-	return n
-}
+func List(ns ...Noun) Noun { return chain(ns, Zero) }
 
 // FromList returns the items of a null-terminated list. A list that ends
 // in an atom other than ~ is an error whose path is the index where the

@@ -86,9 +86,21 @@ func T(ns ...Noun) Noun {
 	if len(ns) == 0 {
 		return Zero
 	}
-	n := ns[len(ns)-1]
-	for i := len(ns) - 2; i >= 0; i-- {
-		n = Cell(ns[i], n)
+	return chain(ns[:len(ns)-1], ns[len(ns)-1])
+}
+
+// chain returns [h0 [h1 ... [hk end]]] for heads hs, its cells allocated
+// together: one allocation instead of one per cell, for the tuples and
+// lists every message is built of.
+func chain(hs []Noun, end Noun) Noun {
+	if len(hs) == 0 {
+		return end
+	}
+	cells := make([]cellNode, len(hs))
+	n := end
+	for i := len(hs) - 1; i >= 0; i-- {
+		cells[i].head, cells[i].tail = hs[i], n
+		n = Noun{p: unsafe.Pointer(&cells[i]), v: tagCell}
 	}
 	return n
 }
