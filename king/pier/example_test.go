@@ -17,6 +17,15 @@ import (
 // exampleSerf is the serf the examples run.
 func exampleSerf() king.Config { return king.Config{SerfPath: kingPath} }
 
+// exampleCounterPill loads testdata/kernels/counter.pill.
+func exampleCounterPill() (Pill, error) {
+	b, err := os.ReadFile(filepath.Join(repoRoot(), "testdata", "kernels", "counter.pill"))
+	if err != nil {
+		return Pill{}, err
+	}
+	return LoadPill(b)
+}
+
 // examplePier boots a new counter pier in a fresh temporary directory and
 // returns its path and a function that removes it.
 func examplePier(ctx context.Context) (dir string, remove func(), err error) {
@@ -25,13 +34,10 @@ func examplePier(ctx context.Context) (dir string, remove func(), err error) {
 		return "", nil, err
 	}
 	remove = func() { os.RemoveAll(tmp) }
-	b, err := os.ReadFile(filepath.Join(repoRoot(), "testdata", "kernels", "counter.pill"))
+	pill, err := exampleCounterPill()
 	if err == nil {
-		var pill Pill
-		if pill, err = LoadPill(b); err == nil {
-			dir = filepath.Join(tmp, "pier")
-			_, err = New(ctx, dir, pill, NewOptions{Fake: true, Serf: exampleSerf()})
-		}
+		dir = filepath.Join(tmp, "pier")
+		_, err = New(ctx, dir, pill, NewOptions{Fake: true, Serf: exampleSerf()})
 	}
 	if err != nil {
 		remove()
@@ -83,12 +89,7 @@ func ExampleNew() {
 		return
 	}
 	defer os.RemoveAll(tmp)
-	b, err := os.ReadFile(filepath.Join(repoRoot(), "testdata", "kernels", "counter.pill"))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	pill, err := LoadPill(b)
+	pill, err := exampleCounterPill()
 	if err != nil {
 		fmt.Println(err)
 		return
