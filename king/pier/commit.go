@@ -159,9 +159,11 @@ func (r *runner) settle(j *job, res Result, err error) {
 		return
 	}
 	j.res, j.err = res, err
-	close(j.done)
+	// Free the slot and the count before waking the waiter, so a caller
+	// whose Inject has returned sees the event no longer pending.
 	<-r.slots
 	r.inflight.Add(-1)
+	close(j.done)
 }
 
 // relEntry is a computed event awaiting its commit.
