@@ -115,7 +115,7 @@ func conAction(c *cli.Context) error {
 		for m := range msgs {
 			switch m.Tag {
 			case "blit":
-				if err := term.Renderer().RenderNoun(m.Blits); err != nil {
+				if err := term.Renderer().RenderNoun(m.Blits); err != nil && !errors.Is(err, dill.ErrOutputClosed) {
 					logger.Warn("cannot draw", zap.Error(err))
 				}
 			case "slog":
@@ -130,16 +130,24 @@ func conAction(c *cli.Context) error {
 
 	select {
 	case err := <-runDone:
-		_ = term.Renderer().Finish()
+		closeTerminal(term)
 		if err != nil && !errors.Is(err, context.Canceled) {
 			return clientError(ctx, err)
 		}
 		return nil
 	case <-streamDone:
-		_ = term.Renderer().Finish()
+		closeTerminal(term)
 		return fmt.Errorf("the connection to the king closed (the pier stopped?): %w", cl.Err())
 	case sig := <-sigs:
-		_ = term.Renderer().Finish()
+		closeTerminal(term)
 		return fmt.Errorf("stopped by %v", sig)
 	}
+}
+
+// closeTerminal leaves the screen on a fresh line and waits, briefly, for
+// the terminal to take what was drawn before its mode is restored.
+func closeTerminal(term *dill.Terminal) {
+	ctx, cancel := context.WithTimeout(context.Background(), dill.DrainTimeout)
+	defer cancel()
+	_ = term.Close(ctx)
 }

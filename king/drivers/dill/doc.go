@@ -25,6 +25,14 @@
 // lines end with \r\n, and control characters in the kernel's text are
 // shown as U+FFFD rather than sent to the terminal.
 //
+// A Terminal's drawing goes through an Output, a queue written on a
+// goroutine of its own: a terminal that stops reading (a suspended
+// emulator, a stalled SSH link) never holds up the pier's release of
+// effects. Past OutputLimit bytes queued (1 MiB by default) further
+// output is dropped whole; when the terminal reads again it is told how
+// much, and the prompt line is redrawn. Terminal.Close waits for the
+// queue to drain, at most until its context ends.
+//
 // # Raw mode
 //
 // MakeRaw puts a terminal in raw mode and returns an idempotent restore
@@ -45,6 +53,9 @@
 //	stop := dill.WatchResize(func() { _ = t.Resize(ctx) })
 //	defer stop()
 //	err = t.Run(ctx)                             // until ^D, EOF or ctx
+//	// once the pier has stopped: a fresh line, the output drained
+//	cctx, cancel := context.WithTimeout(context.Background(), dill.DrainTimeout)
+//	_ = t.Close(cctx)
 //
 // and king.Config.OnSlog = t.Slog to print kernel output above the prompt.
 package dill

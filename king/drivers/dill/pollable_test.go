@@ -3,6 +3,7 @@
 package dill
 
 import (
+	"context"
 	"errors"
 	"os"
 	"testing"
@@ -76,9 +77,11 @@ func TestLogWriterPrintsAbove(t *testing.T) {
 	w := tm.LogWriter()
 	_, err = w.Write([]byte("first line\nsecond "))
 	require.NoError(t, err)
+	require.NoError(t, tm.Flush(context.Background()))
 	require.Equal(t, "\r\x1b[Kfirst line\r\n", out.String())
 	_, err = w.Write([]byte("half\n"))
 	require.NoError(t, err)
+	require.NoError(t, tm.Flush(context.Background()))
 	require.Equal(t, "\r\x1b[Kfirst line\r\n\r\x1b[Ksecond half\r\n", out.String())
 }
 
@@ -96,5 +99,6 @@ func TestTerminalDrawsSessionOneOnly(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, tc.want, tm.HandleEffect(ef), tc.wire)
 	}
+	require.NoError(t, tm.Flush(context.Background()))
 	require.Equal(t, "\a", out.String(), "only session 1's bell")
 }

@@ -74,6 +74,10 @@ type Options struct {
 	// Size reports the terminal's size in columns and rows (SizeOf);
 	// nil, or an error, means DefaultCols × DefaultRows.
 	Size func() (cols, rows int, err error)
+	// OutputLimit is how many bytes of output may wait for a terminal
+	// that is not reading before further output is dropped (see
+	// Output); 0 means DefaultOutputLimit.
+	OutputLimit int
 	// Logger receives the terminal's lines; nil means zap.NewNop().
 	Logger *zap.Logger
 }
@@ -83,6 +87,7 @@ type Options struct {
 type Terminal struct {
 	opts   Options
 	logger *zap.Logger
+	out    *Output // Options.Out behind a queue: drawing never waits for the terminal
 	r      *Renderer
 	cols   atomic.Int64 // the width last reported, for rendering tanks
 }
@@ -96,14 +101,39 @@ func New(opts Options) (*Terminal, error) {
 	if logger == nil {
 		logger = zap.NewNop()
 	}
-	t := &Terminal{opts: opts, logger: logger,
-		r: NewRenderer(opts.Out, RendererOptions{Logger: logger})}
+	t := &Terminal{opts: opts, logger: logger}
+	t.out = NewOutput(opts.Out, OutputOptions{Limit: opts.OutputLimit, Logger: logger,
+		OnResume: func(n int64) {
+			// The prompt line on the screen may be stale: PrintAbove
+			// redraws it under the notice.
+			t.PrintAbove(droppedNotice(n))
+		}})
+	t.r = NewRenderer(t.out, RendererOptions{Logger: logger})
 	t.cols.Store(DefaultCols)
 	return t, nil
 }
 
-// Renderer returns the terminal's renderer.
+// Renderer returns the terminal's renderer. What it draws is queued
+// (Output): Flush waits for the terminal to take it.
 func (t *Terminal) Renderer() *Renderer { return t.r }
+
+// Output returns the queue in front of Options.Out.
+func (t *Terminal) Output() *Output { return t.out }
+
+// Flush waits until everything drawn so far has been written to the
+// terminal, or ctx ends.
+func (t *Terminal) Flush(ctx context.Context) error { return t.out.Flush(ctx) }
+
+// Close leaves the terminal on a fresh line below the prompt and waits,
+// until ctx ends, for the output to drain (see Output.Close). Call it
+// once nothing more will be drawn; later drawing fails with
+// ErrOutputClosed.
+func (t *Terminal) Close(ctx context.Context) error {
+	if err := t.r.Finish(); err != nil && !errors.Is(err, ErrOutputClosed) {
+		return err
+	}
+	return t.out.Close(ctx)
+}
 
 // Run attaches the terminal and reads keystrokes until ^D (Detach is
 // called, Run returns nil), the end of In (nil), ctx ends (ctx's error)
@@ -196,13 +226,13 @@ func (t *Terminal) keys(ctx context.Context, belts []Belt) (detached bool, err e
 }
 
 // HandleEffect claims [%blit blits] effects of session 1 and draws them.
-// A failed write to the terminal is logged.
+// It does not wait for the terminal (see Output).
 func (t *Terminal) HandleEffect(ef drivers.Effect) bool {
 	if ef.Vane != Vane || ef.Tag != "blit" || !ef.OnSession(Session) {
 		return false
 	}
 	_, blits, _ := ef.Card.Uncell()
-	if err := t.r.RenderNoun(blits); err != nil {
+	if err := t.r.RenderNoun(blits); err != nil && !errors.Is(err, ErrOutputClosed) {
 		t.logger.Warn("dill: cannot draw", zap.Error(err))
 	}
 	return true
@@ -210,7 +240,8 @@ func (t *Terminal) HandleEffect(ef drivers.Effect) bool {
 
 // PrintAbove prints text above the prompt line (see Renderer.PrintAbove).
 func (t *Terminal) PrintAbove(text string) {
-	if err := t.r.PrintAbove(text); err != nil {
+	// Not logged once closed: the log may be drawn here (LogWriter).
+	if err := t.r.PrintAbove(text); err != nil && !errors.Is(err, ErrOutputClosed) {
 		t.logger.Warn("dill: cannot print", zap.Error(err))
 	}
 }

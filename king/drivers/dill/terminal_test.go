@@ -154,9 +154,10 @@ func TestTerminalRunStopsWithItsContext(t *testing.T) {
 }
 
 func TestTerminalHandleEffect(t *testing.T) {
-	var out bytes.Buffer
+	var out lockedBuffer
 	term, err := New(Options{In: bytes.NewReader(nil), Out: &out, Inject: newEvents().inject})
 	require.NoError(t, err)
+	ctx := context.Background()
 	ef := func(s string) drivers.Effect {
 		e, err := drivers.ParseEffect(1, kingtest.MustParse(t, s))
 		require.NoError(t, err)
@@ -166,9 +167,19 @@ func TestTerminalHandleEffect(t *testing.T) {
 	require.Equal(t, "> x", term.Renderer().Line())
 	require.False(t, term.HandleEffect(ef("[[0 %term '1' ~] %logo ~]")))
 	require.False(t, term.HandleEffect(ef("[[0 %behn ~] %blit ~]")))
+	require.NoError(t, term.Flush(ctx))
 	out.Reset()
 	term.Slog(1, noun.T(noun.Cord("leaf"), noun.Tape("kernel says")))
+	require.NoError(t, term.Flush(ctx))
 	require.Equal(t, "\r\x1b[K> kernel says\r\n> x", out.String())
+
+	require.NoError(t, term.Close(ctx))
+	require.Equal(t, "\r\x1b[K> kernel says\r\n> x\r\n", out.String(), "Close leaves a fresh line")
+	require.True(t, term.HandleEffect(ef("[[0 %term '1' ~] %blit ~[[%bel ~]]]")), "still claimed after Close")
+	term.Slog(1, noun.T(noun.Cord("leaf"), noun.Tape("too late")))
+	require.NoError(t, term.Flush(ctx))
+	require.Equal(t, "\r\x1b[K> kernel says\r\n> x\r\n", out.String(), "nothing is drawn after Close")
+	require.NoError(t, term.Close(ctx), "Close is idempotent")
 }
 
 // lockedBuffer is a bytes.Buffer safe for concurrent use.
@@ -181,6 +192,12 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) Reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b.Reset()
 }
 
 func (l *lockedBuffer) String() string {

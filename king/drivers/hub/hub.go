@@ -292,8 +292,19 @@ func (h *Hub) Close() error {
 	cerr := h.Control.Close()
 	h.wg.Wait()
 	var errs []error
+	if h.Term != nil {
+		// What was drawn reaches the terminal before its mode is
+		// restored; a terminal that does not read is not waited for
+		// long.
+		ctx, cancel := context.WithTimeout(context.Background(), dill.DrainTimeout)
+		if restore != nil {
+			errs = append(errs, h.Term.Close(ctx))
+		} else {
+			errs = append(errs, h.Term.Output().Close(ctx))
+		}
+		cancel()
+	}
 	if restore != nil {
-		_ = h.Term.Renderer().Finish()
 		errs = append(errs, restore())
 	}
 	errs = append(errs, h.restoreFiles(), cerr, h.Behn.Close())
