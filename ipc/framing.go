@@ -11,13 +11,15 @@ type Framing uint8
 
 const (
 	// Auto means "not yet known": a Reader given Auto detects the framing
-	// from the first byte of the first frame (0x00 means Newt, anything
-	// else Legacy). Writers need a definite framing.
-	//
-	// Detection is only reliable when the first frame is short, as the
-	// serf's first plea (%ripe, tens of bytes) is: a legacy frame whose
-	// length is a multiple of 256 also starts with 0x00. So a king may
-	// detect the framing of pleas, but a serf reading writs must be told.
+	// from the first frame. A first byte other than 0x00 means Legacy. A
+	// 0x00 starts a newt frame, and also a legacy frame whose length is a
+	// multiple of 256: the bytes at offsets 5 to 7 tell them apart (the
+	// high bytes of a legacy length, zero below 2^40, against the start of
+	// a newt payload). Detection is exact for every stream whose first
+	// frame is the jam of a cell, as every message of the protocol is, or
+	// of an atom under 2^22 bits; only a newt stream whose first payload
+	// is a bigger atom is taken for legacy. Writers need a definite
+	// framing.
 	Auto Framing = iota
 	// Legacy frames are an 8-byte little-endian length, then the payload:
 	// the protocol of 2020–2021 serfs (urbit up to v1.8).

@@ -157,6 +157,12 @@ func TestRapidFrames(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		f := rapid.SampledFrom([]Framing{Legacy, Newt}).Draw(t, "framing")
 		payloads := rapid.SliceOfN(rapid.SliceOfN(rapid.Byte(), 1, 600), 0, 8).Draw(t, "payloads")
+		detect := rapid.Bool().Draw(t, "detect")
+		if detect && f == Newt && len(payloads) > 0 {
+			// Detection is exact for payloads that are jams of cells,
+			// whose first byte is odd (see Auto).
+			payloads[0][0] |= 1
+		}
 		var buf bytes.Buffer
 		w := NewWriter(&buf, f)
 		for _, p := range payloads {
@@ -167,7 +173,7 @@ func TestRapidFrames(t *testing.T) {
 			src = &oneByteReader{r: src}
 		}
 		opt := f
-		if f == Newt && rapid.Bool().Draw(t, "detect") {
+		if detect {
 			opt = Auto
 		}
 		r := NewReader(src, WithFraming(opt))

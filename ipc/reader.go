@@ -170,10 +170,7 @@ func (r *Reader) readHeader() (int, error) {
 		return 0, fmt.Errorf("ipc: read frame header: %w", err)
 	}
 	if r.framing == Auto {
-		r.framing = Legacy
-		if first == 0 {
-			r.framing = Newt
-		}
+		r.framing = r.detect(first)
 	}
 	var n uint64
 	switch r.framing {
@@ -199,6 +196,51 @@ func (r *Reader) readHeader() (int, error) {
 		return 0, &FrameTooLargeError{Len: n, Max: r.max}
 	}
 	return int(n), nil
+}
+
+// detect tells the framing of a stream from its first frame, consuming
+// nothing but its first byte, already read. A byte other than 0x00 starts
+// a legacy frame. A 0x00 starts a newt frame, or a legacy frame whose
+// length is a multiple of 256; the bytes at offsets 5 to 7 tell them
+// apart. In a legacy frame they are the high bytes of the length, zero
+// for any frame under 2^40 bytes. In a newt frame they begin the payload,
+// a jam: the jam of a cell (every message of the protocol) starts with an
+// odd byte, and a jam starting with three zero bytes is that of an atom
+// of at least 2^22 bits.
+//
+// Peeking never waits for bytes the peer has not promised: bytes 1 to 4
+// are header bytes in both framings, and later ones are looked at only
+// when the newt reading of the header announces a payload that is
+// acceptable (not zero, not over the limit, which would be errors either
+// way) and long enough to hold them.
+func (r *Reader) detect(first byte) Framing {
+	if first != 0 {
+		return Legacy
+	}
+	hdr, err := r.br.Peek(4)
+	if err != nil {
+		return Newt // too short to tell: the header reports it
+	}
+	n := uint64(binary.LittleEndian.Uint32(hdr))
+	if n == 0 || n > r.max {
+		// A zero or too long length in either reading: the newt
+		// header reports it without waiting for more.
+		return Newt
+	}
+	next, err := r.br.Peek(5)
+	if err != nil || next[4] != 0 {
+		return Newt
+	}
+	if n < 3 {
+		// A newt payload of one or two bytes starting with 0x00 is no
+		// jam; a legacy length of n*256 is.
+		return Legacy
+	}
+	next, err = r.br.Peek(7)
+	if err == nil && next[5] == 0 && next[6] == 0 {
+		return Legacy
+	}
+	return Newt
 }
 
 // readHeaderRest reads the header bytes after the first into r.hdr: for a

@@ -11,8 +11,9 @@
 // framed as on the serf pipe (PROTOCOL.md §2): newt framing, as Urbit's
 // conn.sock speaks it (a 0x00 tag byte, a 4-byte little-endian length,
 // then the jam of one noun), or legacy framing (an 8-byte little-endian
-// length) from a client whose first frame does not start with 0x00, which
-// is then answered in legacy framing too; a frame over MaxFrameSize is
+// length) from a client whose first frame is legacy (told apart as
+// ipc.Auto says, even when its length is a multiple of 256), which is
+// then answered in legacy framing too; a frame over MaxFrameSize is
 // refused. Socket paths longer than a
 // sockaddr_un allows are reached through /proc/self/fd on Linux, so a
 // pier may live anywhere.

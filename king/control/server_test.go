@@ -379,3 +379,28 @@ func TestLegacyFramedClient(t *testing.T) {
 	newt.send("[3 %peel /live]")
 	requireNoun(t, "[3 0 0]", newt.recv())
 }
+
+// TestLegacyClientWhoseFirstFrameStartsWithZero: a legacy client whose
+// first request jams to a multiple of 256 bytes (so its frame, like a newt
+// frame, starts with a 0x00 byte) is still recognised as legacy.
+func TestLegacyClientWhoseFirstFrameStartsWithZero(t *testing.T) {
+	srv, _ := startServer(t, newFake(), Options{Version: "9.9.9"})
+	for _, size := range []int{256, 512} {
+		var req noun.Noun
+		for k := 1; k < size; k++ {
+			req = noun.T(noun.Atom(7), noun.Cord("peel"), noun.Path("nothing", strings.Repeat("x", k)))
+			if len(noun.Jam(req)) == size {
+				break
+			}
+		}
+		require.Len(t, noun.Jam(req), size)
+		c, err := net.Dial("unix", srv.Path())
+		require.NoError(t, err)
+		rc := &rawConn{t: t, c: c, r: ipc.NewReader(c, ipc.WithFraming(ipc.Legacy)), w: ipc.NewWriter(c, ipc.Legacy)}
+		require.NoError(t, rc.w.WriteNoun(req))
+		requireNoun(t, "[7 ~]", rc.recv())
+		rc.send("[8 %peel /v]")
+		requireNoun(t, "[8 0 '9.9.9']", rc.recv())
+		require.NoError(t, c.Close())
+	}
+}
