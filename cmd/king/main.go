@@ -42,6 +42,7 @@ func newApp() *cli.App {
 		// urfave/cli must neither print them nor exit on its own.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   usageError,
+		Action:         groupAction,
 		Commands: []*cli.Command{
 			versionCommand(),
 			nounCommand(),

@@ -16,6 +16,7 @@ func nounCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "noun",
 		Usage: "jam, cue, mug and benchmark nouns",
+		Action: groupAction,
 		Subcommands: []*cli.Command{
 			nounJamCommand(),
 			nounCueCommand(),

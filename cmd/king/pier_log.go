@@ -17,6 +17,7 @@ func logCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "log",
 		Usage: "show, verify or cut a pier's event log",
+		Action: groupAction,
 		Subcommands: []*cli.Command{
 			logShowCommand(),
 			logVerifyCommand(),
