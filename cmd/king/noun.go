@@ -14,8 +14,8 @@ import (
 // nounCommand is `king noun`: tools for looking at nouns and their jams.
 func nounCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "noun",
-		Usage: "jam, cue, mug and benchmark nouns",
+		Name:   "noun",
+		Usage:  "jam, cue, mug and benchmark nouns",
 		Action: groupAction,
 		Subcommands: []*cli.Command{
 			nounJamCommand(),

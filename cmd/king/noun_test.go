@@ -118,13 +118,6 @@ func TestNounCommandsBad(t *testing.T) {
 	}
 }
 
-func TestNounUnknownSubcommand(t *testing.T) {
-	out, errOut, code := kingRun(t, "", "noun", "bogus")
-	require.NotEqual(t, 0, code)
-	require.Empty(t, out)
-	require.Equal(t, "king: No help topic for 'bogus'\n", errOut)
-}
-
 // TestNounVectors checks every jam and mug vector of the shared spec
 // through the binary: jam of the raw noun, cue back to it, and its mug.
 func TestNounVectors(t *testing.T) {

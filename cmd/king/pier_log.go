@@ -15,8 +15,8 @@ import (
 // logCommand is `king log`: tools for a pier's event log.
 func logCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "log",
-		Usage: "show, verify or cut a pier's event log",
+		Name:   "log",
+		Usage:  "show, verify or cut a pier's event log",
 		Action: groupAction,
 		Subcommands: []*cli.Command{
 			logShowCommand(),
