@@ -7,9 +7,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// exitUsage is the exit status of a command line king does not understand.
-const exitUsage = 2
-
 // groupAction is the action of the app and of each command that only
 // groups subcommands (`king noun`, `king log`): with no argument it shows
 // the help; with one it names the unknown command. Without it urfave/cli
@@ -23,5 +20,5 @@ func groupAction(c *cli.Context) error {
 	if name := strings.TrimSpace(c.Command.FullName()); name != "" && name != c.App.Name {
 		path += " " + name
 	}
-	return cli.Exit(fmt.Sprintf("unknown command %q (see `%s --help`)", c.Args().First(), path), exitUsage)
+	return fmt.Errorf("unknown command %q (see `%s --help`)", c.Args().First(), path)
 }
