@@ -60,6 +60,9 @@ func TestDaemonClientDisconnectsMidRequest(t *testing.T) {
 	// Committed: the %born, the loop's %crud, and the %ev of the client
 	// that left; the kernel counted all three.
 	require.Eventually(t, func() bool { return fact(t, cl, "last-committed") == 4 }, waitLimit, 5*time.Millisecond)
+	// Committed comes before released and settled: the last event counts
+	// as in flight until its effects are out.
+	require.Eventually(t, func() bool { return fact(t, cl, "in-flight") == 0 }, waitLimit, 5*time.Millisecond)
 	require.Equal(t, uint64(3), peekCount(t, cl))
 	out, stderr, code := kingRun(t, "", "status", d.dir)
 	require.Equal(t, 0, code, stderr)
