@@ -158,11 +158,7 @@ func TestTimerThroughTheHub(t *testing.T) {
 // TestTerminalHub attaches the hub to a pty: keys in, screen out, ^D asks
 // to stop, and Close restores the terminal.
 func TestTerminalHub(t *testing.T) {
-	ptmx, tty, err := pty.Open()
-	require.NoError(t, err)
-	defer ptmx.Close()
-	defer tty.Close()
-	require.NoError(t, pty.Setsize(ptmx, &pty.Winsize{Cols: 80, Rows: 24}))
+	ptmx, tty := openPty(t)
 	cooked, err := term.GetState(int(tty.Fd()))
 	require.NoError(t, err)
 	var mu sync.Mutex
@@ -228,11 +224,7 @@ func TestTerminalHub(t *testing.T) {
 // non-blocking flag (set for the pollable input and output) is cleared
 // again by Close.
 func TestRestoreTerminal(t *testing.T) {
-	ptmx, tty, err := pty.Open()
-	require.NoError(t, err)
-	defer ptmx.Close()
-	defer tty.Close()
-	require.NoError(t, pty.Setsize(ptmx, &pty.Winsize{Cols: 80, Rows: 24}))
+	ptmx, tty := openPty(t)
 	_ = tty.Fd() // blocking, as a terminal handed to a process is
 	cooked, nonblock := ttyMode(t, tty)
 	require.False(t, nonblock)
@@ -278,4 +270,19 @@ func ttyMode(t *testing.T, f *os.File) (term.State, bool) {
 func TestNewNeedsAPier(t *testing.T) {
 	_, err := New(Options{})
 	require.Error(t, err)
+}
+
+// openPty opens an 80×24 pty whose ends are closed when the test ends:
+// after the pier of a later startKing has stopped, since cleanups run in
+// reverse order.
+func openPty(t *testing.T) (ptmx, tty *os.File) {
+	t.Helper()
+	ptmx, tty, err := pty.Open()
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = ptmx.Close()
+		_ = tty.Close()
+	})
+	require.NoError(t, pty.Setsize(ptmx, &pty.Winsize{Cols: 80, Rows: 24}))
+	return ptmx, tty
 }

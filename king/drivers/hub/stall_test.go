@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kingserf/king/king"
@@ -19,11 +18,7 @@ import (
 // nor the release of their effects; Close then gives up on it after
 // dill.DrainTimeout instead of hanging.
 func TestStalledTerminalDoesNotStallThePier(t *testing.T) {
-	ptmx, tty, err := pty.Open()
-	require.NoError(t, err)
-	defer ptmx.Close()
-	defer tty.Close()
-	require.NoError(t, pty.Setsize(ptmx, &pty.Winsize{Cols: 80, Rows: 24}))
+	_, tty := openPty(t) // the other end is never read
 
 	// The counter kernel's one effect is the event itself, so each event
 	// below draws a 4,000-character prompt line: 1.6 MB in all, far more
@@ -44,7 +39,7 @@ func TestStalledTerminalDoesNotStallThePier(t *testing.T) {
 	require.NoError(t, k.p.Shutdown(ctx))
 	require.NoError(t, <-k.runc)
 	start := time.Now()
-	err = k.h.Close()
+	err := k.h.Close()
 	require.ErrorContains(t, err, "cut short", "the terminal never read its output")
 	require.Less(t, time.Since(start), dill.DrainTimeout+5*time.Second)
 	require.NoError(t, k.p.Close())
