@@ -81,6 +81,8 @@ func TestDecodePleaMalformed(t *testing.T) {
 		{"[%play %bail [1 1] 2 %exit ~]", "play.bail.eve: want atom < 2^64, got cell"},
 		{"[%play %bail 1 0x1.0000.0000 %exit ~]", "play.bail.mug: want atom < 2^32, got atom 4294967296"},
 		{"[%play %bail 1 2 %exit 7]", "play.bail.goof.tang: want null-terminated list, got list ending in atom 7"},
+		{"[%play %bail 1 2 [%leaf 'x'] 7]", "play.bail.tang: want null-terminated list, got list ending in atom 7"},
+		{"[%play %bail 1 2 5]", "play.bail.goof.mote: want cell [mote tang], got atom 5"},
 		{"[%work %frob ~]", "work.tag: want %done, %swap or %bail, got %frob"},
 		{"[%work [1 2] ~]", "work.tag: want %done, %swap or %bail, got cell"},
 		{"[%work %done 1 2]", "work.done.mug: want cell [mug effects], got atom 2"},

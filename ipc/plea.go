@@ -60,10 +60,15 @@ type PlayDone struct{ Mug uint32 }
 // with Goof. As in Urbit's serf (which sends its dun_d), Eve is the last
 // event that succeeded, so event Eve+1 is the one that crashed, and Mug is
 // the mug of the kernel after event Eve, the state the serf keeps.
+//
+// The serfs of urbit/urbit v1.x send only the goof's tang in the last
+// field ([%play %bail eve mug tang]); such a plea decodes with TangOnly
+// set and an empty Goof.Mote, and encodes back the same way.
 type PlayBail struct {
-	Eve  uint64
-	Mug  uint32
-	Goof Goof
+	Eve      uint64
+	Mug      uint32
+	Goof     Goof
+	TangOnly bool
 }
 
 // WorkDone is [%work %done eve mug effects]: the event became event number
@@ -115,7 +120,11 @@ func (p PlayDone) Noun() noun.Noun { return noun.T(tag(tagPlay), tag(tagDone), m
 
 // Noun encodes the plea.
 func (p PlayBail) Noun() noun.Noun {
-	return noun.T(tag(tagPlay), tag(tagBail), noun.Atom(p.Eve), mugAtom(p.Mug), p.Goof.Noun())
+	last := p.Goof.Noun()
+	if p.TangOnly {
+		last = p.Goof.Tang
+	}
+	return noun.T(tag(tagPlay), tag(tagBail), noun.Atom(p.Eve), mugAtom(p.Mug), last)
 }
 
 // Noun encodes the plea.
@@ -183,6 +192,9 @@ func (p PlayDone) String() string { return "play.done mug=" + hexMug(p.Mug) }
 
 // String describes the plea for logs.
 func (p PlayBail) String() string {
+	if p.TangOnly {
+		return "play.bail eve=" + u(p.Eve) + " mug=" + hexMug(p.Mug) + " (tang only)"
+	}
 	return "play.bail eve=" + u(p.Eve) + " mug=" + hexMug(p.Mug) + " " + p.Goof.String()
 }
 

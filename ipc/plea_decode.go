@@ -147,6 +147,14 @@ func (d decoder) playPlea(n noun.Noun) (Plea, error) {
 		if p.Mug, err = d.mug(b[1], "play.bail.mug"); err != nil {
 			return nil, err
 		}
+		if isBareTang(b[2]) {
+			// An urbit/urbit v1.x serf: the tang alone.
+			if err = d.list(b[2], "play.bail.tang"); err != nil {
+				return nil, err
+			}
+			p.Goof, p.TangOnly = Goof{Tang: b[2]}, true
+			return p, nil
+		}
 		if p.Goof, err = d.goof(b[2], "play.bail.goof"); err != nil {
 			return nil, err
 		}
@@ -205,6 +213,14 @@ func (d decoder) workPlea(n noun.Noun) (Plea, error) {
 		return d.workBail(f[1])
 	}
 	return nil, d.unknownTag("work.tag", "%done, %swap or %bail", f[0])
+}
+
+// isBareTang reports whether the last field of a %play %bail is a tang
+// rather than a goof [mote tang]: the empty list, or a list whose first
+// item is a tank (a cell), where a goof's head is its mote (an atom).
+func isBareTang(n noun.Noun) bool {
+	h, _, ok := n.Uncell()
+	return !ok && n.IsZero() || ok && h.IsCell()
 }
 
 // workBail decodes the (list goof) of [%work %bail goofs].

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/kingserf/king/noun"
 )
 
 // Process-level behaviour against fake serfs: the stop sequence and what
@@ -34,6 +36,23 @@ func TestFakeIgnoresExit(t *testing.T) {
 	var exit *ExitError
 	require.ErrorAs(t, s.ExitErr(), &exit)
 	require.Equal(t, syscall.SIGKILL, exit.State.Sys().(syscall.WaitStatus).Signal())
+}
+
+// A serf that answers %exit with [%live ~] before exiting, as vere's
+// later serfs do, stops at once: the stray reply is no error.
+func TestFakeExitReply(t *testing.T) {
+	t.Parallel()
+	cfg := fakeConfig(t, modeExitReply)
+	cfg.ExitTimeout = time.Minute
+	s, _, err := Start(context.Background(), cfg)
+	require.NoError(t, err)
+	_, err = s.Boot(context.Background(), []noun.Noun{noun.Atom(1)})
+	require.NoError(t, err)
+	t0 := time.Now()
+	require.NoError(t, s.Stop(context.Background()))
+	require.Less(t, time.Since(t0), cfg.ExitTimeout, "Stop waited for the exit timeout")
+	requireGone(t, s)
+	require.NoError(t, s.ExitErr())
 }
 
 // Stop of a serf stuck in a flow does not wait for the flow: after

@@ -259,6 +259,26 @@ func TestFakeReplay(t *testing.T) {
 	require.Error(t, s.Replay(ctx, events(32, 40), -1, nil))
 }
 
+// A serf of urbit/urbit v1.x sends only the tang in a %play %bail: the
+// replay still ends in a *PlayBailError naming the event, with the trace
+// and no mote, and the serf keeps the events before it.
+func TestFakeReplayTangOnlyBail(t *testing.T) {
+	t.Parallel()
+	s, _ := startFake(t, fakeConfig(t, modeTangBail))
+	ctx := context.Background()
+	require.NoError(t, s.Replay(ctx, events(1, 2), 10, nil))
+	js := []noun.Noun{noun.Atom(3), jobCrash, noun.Atom(5)}
+	err := s.Replay(ctx, numbered(3, js), 10, nil)
+	var bail *PlayBailError
+	require.ErrorAs(t, err, &bail)
+	require.EqualValues(t, 4, bail.Crashed())
+	require.Empty(t, bail.Goof.Mote)
+	require.True(t, noun.Equal(fakeGoof("exit").Tang, bail.Goof.Tang), "tang %s", noun.String(bail.Goof.Tang))
+	eve, _, err := s.LastEvent()
+	require.NoError(t, err)
+	require.EqualValues(t, 3, eve)
+}
+
 // A context ending between batches stops the replay there.
 func TestFakeReplayCancelBetweenBatches(t *testing.T) {
 	t.Parallel()

@@ -41,6 +41,8 @@ const (
 	modeBytes       = "bytes"       // writes fakeBytesEnv to stdout, closes it, exits on any input
 	modeEcho        = "echo"        // echoes legacy frames unchanged (benchmark baseline)
 	modeFds         = "fds"         // lists its open descriptors on stderr, then acts as ok
+	modeTangBail    = "tangbail"    // a %play %bail carries the tang alone, as urbit/urbit v1.x serfs send it
+	modeExitReply   = "exitreply"   // answers %exit with [%live ~] before exiting, as vere's later serfs do
 )
 
 const (
@@ -179,6 +181,9 @@ func (f *fakeSerf) handle(w ipc.Writ) (code int, exit bool) {
 		if f.mode == modeIgnoreExit {
 			return 0, false
 		}
+		if f.mode == modeExitReply {
+			f.w.WritePlea(ipc.Live{})
+		}
 		return int(w.Code), true
 	case ipc.LiveSave, ipc.LiveCram, ipc.LiveMeld, ipc.LivePack:
 		f.w.WritePlea(ipc.Live{})
@@ -208,7 +213,11 @@ func (f *fakeSerf) play(w ipc.Play) {
 	for _, job := range w.Events {
 		if noun.Equal(job, jobCrash) {
 			// Like Urbit's serf: the last event that succeeded.
-			f.w.WritePlea(ipc.PlayBail{Eve: f.eve, Mug: f.mug, Goof: fakeGoof("exit")})
+			bail := ipc.PlayBail{Eve: f.eve, Mug: f.mug, Goof: fakeGoof("exit")}
+			if f.mode == modeTangBail {
+				bail.Goof.Mote, bail.TangOnly = "", true
+			}
+			f.w.WritePlea(bail)
 			return
 		}
 		f.eve++

@@ -50,6 +50,13 @@ type Config struct {
 	// (see nock.Config.MemoryBudget); past it the computation fails with
 	// %meme. 0 means no limit.
 	MemoryBudget int64
+	// HeapLimit, if positive, bounds the process's Go heap while an event
+	// (or a peek) is computed: a computation that finds the heap past it,
+	// after a garbage collection, fails with %meme (see
+	// nock.Config.HeapLimit). It is the counterpart of the reference
+	// serf's fixed-size loom; `king serf` sets DefaultHeapLimit(). 0 means
+	// no limit.
+	HeapLimit int64
 	// StepLimit, if non-zero, fails any one computation after that many
 	// Nock steps with %alrm. It exists for fuzzing and tests, where a
 	// deterministic bound matters; a king bounds events with %work's mil.
@@ -76,6 +83,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	if cfg.MemoryBudget < 0 {
 		return cfg, fmt.Errorf("%w: negative memory budget %d", ErrConfig, cfg.MemoryBudget)
+	}
+	if cfg.HeapLimit < 0 {
+		return cfg, fmt.Errorf("%w: negative heap limit %d", ErrConfig, cfg.HeapLimit)
 	}
 	if cfg.RockEvent != 0 && cfg.Pier == "" {
 		return cfg, fmt.Errorf("%w: rock event %d needs a pier", ErrConfig, cfg.RockEvent)

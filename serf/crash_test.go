@@ -178,6 +178,23 @@ func TestTimeout(t *testing.T) {
 	})
 }
 
+// TestHeapLimit: `king serf` bounds its heap as the reference serf's loom
+// bounds its memory, so an event that builds an ever longer list fails
+// with %meme (and its %crud retry succeeds) instead of exhausting the
+// machine; GOMEMLIMIT sets the limit. The serf then computes on.
+func TestHeapLimit(t *testing.T) {
+	c := startSerf(t, t.TempDir(), childOpts{env: []string{"GOMEMLIMIT=256MiB"}})
+	c.ripe()
+	c.boot(pill(t, "crashy"))
+	var j jobs
+	meme := j.job(tagged("meme"))
+	swap := requireSwap(t, c.work(0, meme), 2, meme, "meme")
+	done := c.workDone(j.job(tagged("fine")))
+	require.Equal(t, swap.Eve+1, done.Eve)
+	c.send(ipc.LiveExit{Code: 0})
+	c.expectExit(0)
+}
+
 // sulkyBoot is the boot list of the sulky test kernel.
 func sulkyBoot(t *testing.T) []noun.Noun { return mustList(t, sulky().BootList()) }
 

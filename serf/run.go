@@ -90,6 +90,7 @@ func newSerf(cfg Config) *serf {
 	s.it = nock.New(nock.Config{
 		CacheSize:    cfg.CacheSize,
 		MemoryBudget: cfg.MemoryBudget,
+		HeapLimit:    cfg.HeapLimit,
 		StepLimit:    cfg.StepLimit,
 		Interrupt:    cfg.Interrupt,
 		Slog:         s.slog,

@@ -23,6 +23,8 @@ func serfCommand() *cli.Command {
 		Description: "Speaks the king/serf protocol (version 1) on stdin and stdout. <key> may be\n" +
 			"\"\"; <flags> is a decimal bit set; <rock-event> 0 loads the snapshot, N > 0\n" +
 			"loads .urb/roc/N.jam. Legacy framing unless " + serf.FramingEnv + "=newt.\n" +
+			"An event that grows the heap past GOMEMLIMIT (default: half the machine's\n" +
+			"memory, at most 2 GiB) fails with %meme.\n" +
 			"Exit status 1 on bad input (a missing rock included), 3 when the snapshot,\n" +
 			"or a rock that exists, is unusable.",
 		// Every argument is positional: a <flags> or <key> that looks like
@@ -61,6 +63,9 @@ func serfAction(c *cli.Context) error {
 	// of each event; collecting less often than Go's default (100) costs
 	// memory we have and saves ~10% of Nock time (docs/PERFORMANCE.md).
 	debug.SetGCPercent(serfGCPercent)
+	// An event that fills memory fails with %meme, as in the reference
+	// serf's loom, rather than taking the machine down with it.
+	cfg.HeapLimit = serf.DefaultHeapLimit()
 
 	// A king that has gone away must be a write error, not a silent death.
 	signal.Ignore(syscall.SIGPIPE)

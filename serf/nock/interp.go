@@ -50,6 +50,16 @@ type Config struct {
 	// hints (priority 0). It runs synchronously on the computing goroutine
 	// and must not call back into the Interpreter. nil discards the output.
 	Slog func(pri uint64, tank noun.Noun)
+	// HeapLimit, if positive, bounds the process's Go heap while a
+	// computation runs, as the reference serf's fixed-size loom bounds its
+	// memory: whenever the computation has allocated another HeapLookEvery
+	// bytes (as MemoryBudget counts them), the interpreter reads the heap's
+	// size, and past HeapLimit it collects garbage and reads it again; a
+	// computation that still finds the heap past the limit crashes with
+	// %meme. Unlike MemoryBudget it measures what is live, so a long
+	// computation that makes much garbage is not cut short, at the price of
+	// depending on the collector (and on what else the process holds).
+	HeapLimit int64
 	// Interrupt, if non-nil, is polled every few thousand steps; when it is
 	// true the computation crashes with %intr and the flag is reset to false,
 	// so one raise interrupts one computation. The serf's SIGINT handler sets
@@ -97,6 +107,9 @@ type Interpreter struct {
 	// current capacity (budget minus stack bytes).
 	alloc      int64
 	allocLimit int64
+	// nextHeapLook is the value of alloc at which poll next reads the
+	// heap's size (Config.HeapLimit).
+	nextHeapLook int64
 }
 
 // cellSlab is the number of cells the interpreter allocates at a time
@@ -181,6 +194,7 @@ func (it *Interpreter) begin(ctx context.Context) {
 	it.nextCheck = it.nextPoll()
 	it.alloc = 0
 	it.allocLimit = it.limitFor(int64(cap(it.stack)) * frameBytes)
+	it.nextHeapLook = HeapLookEvery
 }
 
 // end releases what the computation left on the frame stack: a stack grown
@@ -237,6 +251,12 @@ func (it *Interpreter) poll() (mote, reason string) {
 	}
 	if it.stepLimit != 0 && it.steps >= it.stepLimit {
 		return MoteAlrm, fmt.Sprintf("step limit of %d reached", it.stepLimit)
+	}
+	if it.cfg.HeapLimit > 0 && it.alloc >= it.nextHeapLook && !it.rendering {
+		it.nextHeapLook = it.alloc + HeapLookEvery
+		if heap, ok := heapWithin(uint64(it.cfg.HeapLimit)); !ok {
+			return MoteMeme, fmt.Sprintf("heap of %d bytes past the limit of %d bytes", heap, it.cfg.HeapLimit)
+		}
 	}
 	return "", ""
 }
