@@ -55,9 +55,10 @@ func sampleWrits() []Writ {
 		Peek{Mil: 0, Sample: PeekOnce(LocalGang(), "x", "base", "count")},
 		Peek{Mil: 1000, Sample: PeekPath(noun.Zero, "a", "b")},
 		Play{Eve: 1, Events: []noun.Noun{noun.T(noun.Atom(2), noun.Zero, noun.Atom(3)), noun.Atom(7), sampleJob(3)}},
-		Play{Eve: 9, Events: []noun.Noun{}},
+		Play{Eve: 9, Events: []noun.Noun{noun.Zero}},
+		Peek{Mil: MaxMil, Sample: noun.Atom(5)},
 		Work{Mil: 0, Job: sampleJob(1)},
-		Work{Mil: ^uint64(0), Job: sampleJob(2)},
+		Work{Mil: MaxMil, Job: sampleJob(2)},
 	}
 }
 
@@ -74,6 +75,7 @@ func samplePleas() []Plea {
 		Flog{Text: ""},
 		PeekDone{Result: noun.Zero},
 		PeekDone{Result: noun.T(noun.Zero, noun.Cord("noun"), noun.Atom(3))},
+		PeekDone{Result: noun.T(noun.Atom(1), noun.Atom(5))},
 		PeekBail{Goof: exit},
 		PlayDone{Mug: 0xffffffff},
 		PlayBail{Eve: 3, Mug: 1, Goof: Goof{Mote: "intr", Tang: noun.Zero}},
@@ -192,6 +194,7 @@ func TestMessageStrings(t *testing.T) {
 		{Flog{Text: "hi\n"}, `flog "hi\n"`},
 		{Flog{Text: long}, `flog "` + long[:80] + `…"`},
 		{PeekDone{}, "peek.done ~"},
+		{PeekDone{Result: noun.Atom(5)}, "peek.done (not a unit cask)"},
 		{PeekDone{Result: noun.T(noun.Zero, noun.Cord("noun"), noun.Atom(3))}, "peek.done %noun"},
 		{PeekBail{Goof: Goof{Mote: "exit"}}, "peek.bail %exit"},
 		{PlayDone{Mug: 9}, "play.done mug=0x00000009"},

@@ -44,9 +44,10 @@ type Slog struct {
 // any cord, trailing NUL bytes of Text are not carried.
 type Flog struct{ Text string }
 
-// PeekDone is [%peek %done result], result being (unit [mark noun]): ~ when
-// the path has no value. DecodePlea checks that shape (with an atom mark);
-// Cask unwraps it.
+// PeekDone is [%peek %done result]: what the kernel's peek produced,
+// normally a (unit [mark noun]), ~ when the path has no value. As Urbit's
+// serf and king do, DecodePlea passes on any noun; Cask unwraps the usual
+// shape.
 type PeekDone struct{ Result noun.Noun }
 
 // PeekBail is [%peek %bail goof]: the peek crashed.
@@ -180,6 +181,9 @@ func (p Flog) String() string { return "flog " + strconv.Quote(clip(p.Text)) }
 func (p PeekDone) String() string {
 	if mark, _, ok := p.Cask(); ok {
 		return "peek.done " + showTerm(mark)
+	}
+	if !p.Result.IsZero() {
+		return "peek.done (not a unit cask)"
 	}
 	return "peek.done ~"
 }

@@ -90,9 +90,6 @@ func (d decoder) peekPlea(n noun.Noun) (Plea, error) {
 	t, _ := f[0].Word()
 	switch t {
 	case tagDone:
-		if err := d.cask(f[1], "peek.done.result"); err != nil {
-			return nil, err
-		}
 		return PeekDone{Result: f[1]}, nil
 	case tagBail:
 		g, err := d.goof(f[1], "peek.bail")
@@ -102,22 +99,6 @@ func (d decoder) peekPlea(n noun.Noun) (Plea, error) {
 		return PeekBail{Goof: g}, nil
 	}
 	return nil, d.unknownTag("peek.tag", "%done or %bail", f[0])
-}
-
-// cask checks that n is a (unit [mark noun]) with an atom mark.
-func (d decoder) cask(n noun.Noun, field string) error {
-	if n.IsZero() {
-		return nil
-	}
-	const want = "~ or [~ mark noun] with an atom mark"
-	u, c, ok := n.Uncell()
-	if !ok || !u.IsZero() {
-		return d.fail(field, want, n)
-	}
-	if m, _, ok := c.Uncell(); !ok || m.IsCell() {
-		return d.fail(field, want, n)
-	}
-	return nil
 }
 
 // playPlea decodes the rest of [%play %done mug] and

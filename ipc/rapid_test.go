@@ -68,6 +68,7 @@ func genGoof() *rapid.Generator[Goof] {
 func genWrit() *rapid.Generator[Writ] {
 	return rapid.Custom(func(t *rapid.T) Writ {
 		u64 := rapid.Uint64()
+		mil := rapid.Uint64Range(0, MaxMil)
 		switch rapid.IntRange(0, 7).Draw(t, "writ") {
 		case 0:
 			return LiveCram{Eve: u64.Draw(t, "eve")}
@@ -80,11 +81,11 @@ func genWrit() *rapid.Generator[Writ] {
 		case 4:
 			return LivePack{}
 		case 5:
-			return Peek{Mil: u64.Draw(t, "mil"), Sample: genCell().Draw(t, "sam")}
+			return Peek{Mil: mil.Draw(t, "mil"), Sample: genNoun(3).Draw(t, "sam")}
 		case 6:
-			return Play{Eve: u64.Draw(t, "eve"), Events: rapid.SliceOfN(genNoun(3), 0, 6).Draw(t, "lit")}
+			return Play{Eve: u64.Draw(t, "eve"), Events: rapid.SliceOfN(genNoun(3), 1, 6).Draw(t, "lit")}
 		}
-		return Work{Mil: u64.Draw(t, "mil"), Job: genCell().Draw(t, "job")}
+		return Work{Mil: mil.Draw(t, "mil"), Job: genCell().Draw(t, "job")}
 	})
 }
 

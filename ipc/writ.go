@@ -35,8 +35,13 @@ type LiveMeld struct{}
 // LivePack is [%live %pack ~]: compact the state, reply Live.
 type LivePack struct{}
 
+// MaxMil is the largest timeout a %peek or %work carries: Urbit's serf
+// reads mil as a 32-bit word (about 49.7 days) and refuses a writ with a
+// larger one, as DecodeWrit does.
+const MaxMil = 1<<32 - 1
+
 // Peek is [%peek mil sam]: a read-only query. Mil is a timeout in
-// milliseconds (0 means none). Sample is
+// milliseconds (0 means none, at most MaxMil). Sample is
 // [gang (each path [%once care desk path])]; PeekPath and PeekOnce build it.
 // Reply PeekDone or PeekBail.
 type Peek struct {
@@ -52,7 +57,7 @@ type Play struct {
 }
 
 // Work is [%work mil job]: compute one new event. Job is [now ovum]; Mil is
-// a timeout in milliseconds (0 means none). Reply WorkDone, WorkSwap or
+// a timeout in milliseconds (0 means none, at most MaxMil). Reply WorkDone, WorkSwap or
 // WorkBail.
 type Work struct {
 	Mil uint64

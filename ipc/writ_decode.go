@@ -72,14 +72,13 @@ func (d decoder) peek(n noun.Noun) (Writ, error) {
 	if err != nil {
 		return nil, err
 	}
-	mil, err := d.u64(f[0], "peek.mil")
+	// As in Urbit's serf, mil is a 32-bit word and sam any noun: the
+	// kernel's peek gate judges it.
+	mil, err := d.mug(f[0], "peek.mil")
 	if err != nil {
 		return nil, err
 	}
-	if err := d.cell(f[1], "peek.sam", "cell [gang (each path [%once care desk path])]"); err != nil {
-		return nil, err
-	}
-	return Peek{Mil: mil, Sample: f[1]}, nil
+	return Peek{Mil: uint64(mil), Sample: f[1]}, nil
 }
 
 // play decodes the rest of [%play eve lit].
@@ -90,6 +89,10 @@ func (d decoder) play(n noun.Noun) (Writ, error) {
 	}
 	eve, err := d.u64(f[0], "play.eve")
 	if err != nil {
+		return nil, err
+	}
+	// Urbit's serf refuses an empty batch as a bad writ.
+	if err := d.cell(f[1], "play.lit", "non-empty list"); err != nil {
 		return nil, err
 	}
 	lit, err := d.items(f[1], "play.lit")
@@ -105,12 +108,12 @@ func (d decoder) work(n noun.Noun) (Writ, error) {
 	if err != nil {
 		return nil, err
 	}
-	mil, err := d.u64(f[0], "work.mil")
+	mil, err := d.mug(f[0], "work.mil") // a 32-bit word, as in Urbit's serf
 	if err != nil {
 		return nil, err
 	}
 	if err := d.cell(f[1], "work.job", "cell [now ovum]"); err != nil {
 		return nil, err
 	}
-	return Work{Mil: mil, Job: f[1]}, nil
+	return Work{Mil: uint64(mil), Job: f[1]}, nil
 }

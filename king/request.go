@@ -22,7 +22,8 @@ type Work struct {
 	// jamming Job again. Run checks that it cues, not that it cues to
 	// Job; a JobJam that does not cue is ignored and Job jammed instead.
 	JobJam []byte
-	// Mil is the serf's timeout for it in milliseconds; 0 means none.
+	// Mil is the serf's timeout for it in milliseconds; 0 means none. One
+	// above ipc.MaxMil, more than the protocol carries, is sent as MaxMil.
 	Mil uint64
 	// Done receives the result, on Run's goroutine.
 	Done func(WorkResult)

@@ -195,14 +195,15 @@ func (r *runner) work(w Work) error {
 		return err
 	}
 	var frame []byte
+	mil := wireMil(w.Mil)
 	if w.JobJam != nil {
-		frame, _ = r.sp.work(w.Mil, w.JobJam) // nil if it does not cue
+		frame, _ = r.sp.work(mil, w.JobJam) // nil if it does not cue
 	}
 	var err error
 	if frame != nil {
 		err = r.s.stageFrame(r.st, frame)
 	} else {
-		err = r.s.stageWrit(r.st, ipc.Work{Mil: w.Mil, Job: w.Job})
+		err = r.s.stageWrit(r.st, ipc.Work{Mil: mil, Job: w.Job})
 	}
 	if err != nil {
 		return err

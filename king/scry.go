@@ -18,7 +18,8 @@ func (s *Serf) Scry(ctx context.Context, gang, path noun.Noun) (noun.Noun, error
 }
 
 // Peek sends [%peek mil sample] as is and returns the unit the kernel
-// answered. mil is a timeout in milliseconds, 0 for none; ipc.PeekOnce and
+// answered. mil is a timeout in milliseconds, 0 for none (above
+// ipc.MaxMil, MaxMil); ipc.PeekOnce and
 // ipc.PeekPath build samples. A crashing peek is a *PeekBailError.
 func (s *Serf) Peek(ctx context.Context, mil uint64, sample noun.Noun) (noun.Noun, error) {
 	st, err := s.begin(ctx)
@@ -31,7 +32,7 @@ func (s *Serf) Peek(ctx context.Context, mil uint64, sample noun.Noun) (noun.Nou
 
 // peek runs one peek with the state lock held.
 func (s *Serf) peek(ctx context.Context, st *serfState, mil uint64, sample noun.Noun) (noun.Noun, error) {
-	if err := s.send(st, ipc.Peek{Mil: mil, Sample: sample}); err != nil {
+	if err := s.send(st, ipc.Peek{Mil: wireMil(mil), Sample: sample}); err != nil {
 		return noun.Zero, err
 	}
 	p, err := s.recv(ctx, st)
@@ -47,3 +48,7 @@ func (s *Serf) peek(ctx context.Context, st *serfState, mil uint64, sample noun.
 		return noun.Zero, s.unexpected(st, p, "%peek reply")
 	}
 }
+
+// wireMil is a timeout as a writ carries it: at most ipc.MaxMil, which
+// Urbit's serf (reading a 32-bit word) accepts.
+func wireMil(mil uint64) uint64 { return min(mil, ipc.MaxMil) }

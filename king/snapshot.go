@@ -17,6 +17,8 @@ func (s *Serf) Snapshot(ctx context.Context) error {
 
 // Cram asks the serf to write its portable state file for its last event
 // ([%live %cram eve], <pier>/.urb/roc/<eve>.jam) and returns that event.
+// Urbit's serf, and ours, save a snapshot along with it, so the rule of
+// Snapshot applies: the caller's log must have reached that event.
 func (s *Serf) Cram(ctx context.Context) (eve uint64, err error) {
 	return s.liveFlow(ctx, func(st *serfState) ipc.Writ { return ipc.LiveCram{Eve: st.eve} })
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kingserf/king/ipc"
 	"github.com/kingserf/king/noun"
+	"github.com/kingserf/king/serf"
 )
 
 // TestBootWorkPeekExample runs vectors.json's kernel_example through the
@@ -116,11 +117,25 @@ func TestReplayFromEmptyInBatches(t *testing.T) {
 	require.Equal(t, ipc.PlayDone{Mug: ex.mugs[0]}, c.recv())
 	c.send(ipc.Play{Eve: 3, Events: ex.jobs[1:]})
 	require.Equal(t, ipc.PlayDone{Mug: ex.mugs[2]}, c.recv())
-	// An empty batch changes nothing.
-	c.send(ipc.Play{Eve: 5})
-	require.Equal(t, ipc.PlayDone{Mug: ex.mugs[2]}, c.recv())
 	c.send(ipc.LiveExit{Code: 0})
 	c.expectExit(0)
+}
+
+// TestEmptyPlayRefused: as in Urbit's serf, a %play with no events is a
+// bad writ, before boot and after: the serf says so and exits 1.
+func TestEmptyPlayRefused(t *testing.T) {
+	ex := loadExample(t)
+	for _, booted := range []bool{false, true} {
+		c := startSerf(t, t.TempDir(), childOpts{})
+		c.ripe()
+		eve := uint64(1)
+		if booted {
+			c.boot(ex.boot)
+			eve = uint64(len(ex.boot)) + 1
+		}
+		c.send(ipc.Play{Eve: eve})
+		c.expectFatal(serf.ExitError, "play.lit: want non-empty list")
+	}
 }
 
 // TestExitStatus checks that %live %exit ends the serf with the status
@@ -158,9 +173,8 @@ func TestPeekBeforeBoot(t *testing.T) {
 	c := startSerf(t, t.TempDir(), childOpts{})
 	c.ripe()
 	c.send(ipc.Peek{Sample: ipc.PeekPath(ipc.LocalGang(), "x")})
-	p := c.recv()
-	require.IsType(t, ipc.PeekBail{}, p)
-	require.Equal(t, "exit", p.(ipc.PeekBail).Goof.Mote)
+	// As from Urbit's serf, which finds no kernel: %exit, no trace.
+	require.Equal(t, ipc.PeekBail{Goof: ipc.Goof{Mote: "exit", Tang: noun.Zero}}, c.recv())
 	c.send(ipc.LiveExit{Code: 0})
 	c.expectExit(0)
 }

@@ -147,6 +147,28 @@ func TestSlogPlea(t *testing.T) {
 	c.expectExit(0)
 }
 
+// TestQuietDropsSlog: with the quiet flag, as in the reference
+// interpreter, a %slog hint sends nothing; the event computes as before.
+func TestQuietDropsSlog(t *testing.T) {
+	c := startSerf(t, t.TempDir(), childOpts{flags: serf.Quiet})
+	c.ripe()
+	c.boot(pill(t, "crashy"))
+	var j jobs
+	c.send(ipc.Work{Job: j.job(tagged("slog"))})
+	for {
+		p := c.next()
+		_, slog := p.(ipc.Slog)
+		require.False(t, slog, "quiet serf sent %s", p)
+		if _, ok := p.(ipc.Flog); ok {
+			continue
+		}
+		require.IsType(t, ipc.WorkDone{}, p)
+		break
+	}
+	c.send(ipc.LiveExit{Code: 0})
+	c.expectExit(0)
+}
+
 // TestTimeout: an event that loops past its mil fails with %alrm; its
 // %crud retry runs with the same limit.
 func TestTimeout(t *testing.T) {

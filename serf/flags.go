@@ -27,8 +27,9 @@ const (
 	Verbose = ipc.Verbose
 	// DryRun makes %live %save answer without writing a snapshot.
 	DryRun = ipc.DryRun
-	// Quiet suppresses the informational %flog lines (load, save, cram,
-	// meld, ignored flags); errors are still reported.
+	// Quiet suppresses the kernel's %slog hints, as in the reference
+	// interpreter, and the serf's informational %flog lines (load, save,
+	// cram, meld, ignored flags); errors are still reported.
 	Quiet = ipc.Quiet
 	// Hashless turns off jet hashing. Accepted; this serf has no jets.
 	Hashless = ipc.Hashless

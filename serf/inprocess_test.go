@@ -149,27 +149,24 @@ func odd() k.Kernel {
 	return k.Kernel{Name: "odd", Battery: noun.T(k.Const(noun.Zero), wish, peek, poke)}
 }
 
-// TestMalformedProducts: a peek product that is not a (unit (cask)) is an
-// %exit bail, and effects that are not a list are a crash (here of the
-// retry too, so a bail).
+// TestMalformedProducts: a peek product that is not a (unit (cask)) goes
+// to the king as it is, and effects that are not a list are a crash (here
+// of the retry too, so a bail).
 func TestMalformedProducts(t *testing.T) {
 	p := runInProcess(t, context.Background(), serf.Config{Pier: t.TempDir()})
 	require.IsType(t, ipc.Ripe{}, p.recv())
 	p.send(ipc.Play{Eve: 1, Events: mustList(t, odd().BootList())})
 	require.IsType(t, ipc.PlayDone{}, p.recv())
+	// A peek's product goes out as it is, as Urbit's serf sends it.
 	p.send(ipc.Peek{Sample: ipc.PeekPath(ipc.LocalGang(), "x")})
-	pl := p.recv()
-	require.IsType(t, ipc.PeekBail{}, pl)
-	lines, err := noun.RenderTang(pl.(ipc.PeekBail).Goof.Tang, 80)
-	require.NoError(t, err)
-	require.Equal(t, []string{"serf: peek product is not a (unit (cask))"}, lines)
+	require.Equal(t, ipc.PeekDone{Result: noun.Atom(5)}, p.recv())
 	var j jobs
 	p.send(ipc.Work{Job: j.job(tagged("x"))})
-	pl = p.recv()
+	pl := p.recv()
 	require.IsType(t, ipc.WorkBail{}, pl)
 	bail := pl.(ipc.WorkBail)
 	require.Equal(t, []string{"exit", "exit"}, goofMotes(bail.Goofs))
-	lines, err = noun.RenderTang(bail.Goofs[1].Tang, 80)
+	lines, err := noun.RenderTang(bail.Goofs[1].Tang, 80)
 	require.NoError(t, err)
 	require.Equal(t, []string{"serf: poke effects are not a list"}, lines)
 }

@@ -62,8 +62,8 @@ func (s *serf) writeSnapshot() error {
 	return s.timing(named("snapshot"), start)
 }
 
-// cram answers [%live %cram eve]: write the rock of the last event, then
-// [%live ~].
+// cram answers [%live %cram eve]: write the rock of the last event, then,
+// as Urbit's serf does, a snapshot (unless DryRun), then [%live ~].
 func (s *serf) cram(w ipc.LiveCram) error {
 	if s.eve == 0 {
 		return fmt.Errorf("%w: %%cram before boot", ErrOutOfOrder)
@@ -85,6 +85,11 @@ func (s *serf) cram(w ipc.LiveCram) error {
 	}
 	if err := s.timing(named("cram"), start); err != nil {
 		return err
+	}
+	if !s.cfg.Flags.Has(DryRun) {
+		if err := s.writeSnapshot(); err != nil {
+			return err
+		}
 	}
 	return s.send(ipc.Live{})
 }

@@ -87,14 +87,19 @@ func newSerf(cfg Config) *serf {
 		w:   ipc.NewWriter(q, cfg.Framing),
 		q:   q,
 	}
-	s.it = nock.New(nock.Config{
+	nc := nock.Config{
 		CacheSize:    cfg.CacheSize,
 		MemoryBudget: cfg.MemoryBudget,
 		HeapLimit:    cfg.HeapLimit,
 		StepLimit:    cfg.StepLimit,
 		Interrupt:    cfg.Interrupt,
 		Slog:         s.slog,
-	})
+	}
+	if cfg.Flags.Has(Quiet) {
+		// As in the reference interpreter, quiet drops %slog hints.
+		nc.Slog = nil
+	}
+	s.it = nock.New(nc)
 	return s
 }
 

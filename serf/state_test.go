@@ -121,8 +121,9 @@ func TestFlagNotes(t *testing.T) {
 	}, c.flogs())
 }
 
-// TestCramAndRock crams the state, then starts a serf from the rock with
-// <rock-event>: it reports the crammed event and mug and carries on.
+// TestCramAndRock crams the state (which saves a snapshot as well), then
+// starts a serf from the rock with <rock-event>: it reports the crammed
+// event and mug and carries on.
 func TestCramAndRock(t *testing.T) {
 	ex := loadExample(t)
 	pier := t.TempDir()
@@ -147,8 +148,16 @@ func TestCramAndRock(t *testing.T) {
 	require.True(t, noun.Equal(noun.Cord("hashboard"), n.Tail().Tail().Head()))
 	require.True(t, n.Tail().Tail().Tail().IsZero())
 
-	c = startSerf(t, pier, childOpts{rock: 4})
+	// Like Urbit's serf, %cram saved a snapshot too.
+	c = startSerf(t, pier, childOpts{})
 	r := c.ripe()
+	require.Equal(t, uint64(4), r.Eve)
+	require.Equal(t, ex.mugs[2], r.Mug)
+	c.send(ipc.LiveExit{Code: 0})
+	c.expectExit(0)
+
+	c = startSerf(t, pier, childOpts{rock: 4})
+	r = c.ripe()
 	require.Equal(t, uint64(4), r.Eve)
 	require.Equal(t, ex.mugs[2], r.Mug)
 	require.Equal(t, uint64(3), c.peekCount())
