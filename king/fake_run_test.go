@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"math"
 	"testing"
 	"time"
 
@@ -343,3 +344,26 @@ func TestFakeSwim(t *testing.T) {
 func nop(uint64, uint32, noun.Noun) error { return nil }
 
 var _ iter.Seq2[ReplayEvent, error] = events(1, 1)
+
+// A timeout longer than a writ carries (Urbit's serf reads mil as a 32-bit
+// word, and refuses more) is sent as ipc.MaxMil, by Run and by Peek.
+func TestFakeMilClamped(t *testing.T) {
+	t.Parallel()
+	s, _ := startFake(t, fakeConfig(t, modeOK))
+	ctx := context.Background()
+	_, err := s.Boot(ctx, []noun.Noun{noun.Atom(1)})
+	require.NoError(t, err)
+	reqs := make(chan Request, 3)
+	var res []WorkResult
+	for _, j := range jobs(2) {
+		reqs <- Work{Job: j, Mil: math.MaxUint64, Done: func(r WorkResult) { res = append(res, r) }}
+	}
+	reqs <- Kill{}
+	require.NoError(t, s.Run(ctx, reqs, RunOptions{}))
+	require.Len(t, res, 2)
+	for _, r := range res {
+		require.Equal(t, WorkDone, r.Kind)
+	}
+	_, err = s.Peek(ctx, math.MaxUint64, ipc.PeekPath(ipc.LocalGang(), "x"))
+	require.NoError(t, err)
+}
