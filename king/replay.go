@@ -52,6 +52,11 @@ type ReplayProgress struct {
 // stops the replay with a *PlayBailError; the serf keeps the state before
 // the crashed event. ctx is checked between batches.
 //
+// On an empty serf the first batch is the boot, whose lifecycle formula
+// needs every boot formula in that one batch (PROTOCOL.md §3.4): boot an
+// empty serf with Boot and the log's first life events, as the pier does,
+// then Replay the rest; or give a batchSize of at least life.
+//
 // While the serf computes one batch, Replay pulls and encodes the next,
 // but it sends it only once the previous one succeeded: a batch sent
 // behind one that bails would not follow the serf's last event.
