@@ -30,9 +30,9 @@ func ParseArgs(args []string) (Config, error) {
 		return Config{}, err
 	}
 	cfg.Flags = flags
-	cache, err := strconv.ParseUint(args[3], 10, 31)
+	cache, err := strconv.ParseUint(args[3], 10, 32) // a 32-bit word, as Urbit reads it
 	if err != nil {
-		return Config{}, fmt.Errorf("%w: cache-size %q: want a decimal number below 2^31", ErrConfig, args[3])
+		return Config{}, fmt.Errorf("%w: cache-size %q: want a decimal number below 2^32", ErrConfig, args[3])
 	}
 	cfg.CacheSize = int(cache)
 	rock, err := strconv.ParseUint(args[4], 10, 64)

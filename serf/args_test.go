@@ -17,8 +17,8 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"/p", "", "0", "50000", "0"}, serf.Config{Pier: "/p", CacheSize: 50000}},
 		{[]string{"pier", "k3y", "80", "0", "12"},
 			serf.Config{Pier: "pier", Key: "k3y", Flags: serf.Verbose | serf.Quiet, RockEvent: 12}},
-		{[]string{"p", "", "4294967295", "2147483647", "18446744073709551615"},
-			serf.Config{Pier: "p", Flags: 0xffffffff, CacheSize: 2147483647, RockEvent: 18446744073709551615}},
+		{[]string{"p", "", "4294967295", "4294967295", "18446744073709551615"},
+			serf.Config{Pier: "p", Flags: 0xffffffff, CacheSize: 4294967295, RockEvent: 18446744073709551615}},
 	}
 	for _, tt := range good {
 		got, err := serf.ParseArgs(tt.args)
@@ -37,7 +37,7 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"/p", "", "4294967296", "0", "0"}, "flags"},
 		{[]string{"/p", "", "0x10", "0", "0"}, "flags"},
 		{[]string{"/p", "", "0", "-5", "0"}, `cache-size "-5"`},
-		{[]string{"/p", "", "0", "2147483648", "0"}, "cache-size"},
+		{[]string{"/p", "", "0", "4294967296", "0"}, "cache-size"},
 		{[]string{"/p", "", "0", "0", "x"}, `rock-event "x"`},
 		{[]string{"/p", "", "0", "0", "18446744073709551616"}, "rock-event"},
 	}
